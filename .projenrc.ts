@@ -1,0 +1,84 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+// Versions below were measured on the project's machines; see README "Versions".
+const cdkVersion = '2.257.0'; // newest that integ-runner 2.197.x can read (schema 53)
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-three-tier',
+  packageName: 'cdk-three-tier',
+  description:
+    'Secure-by-default AWS CDK constructs for a three-tier system: a log archive bucket, a monitored ECS service and the whole app.',
+  author: 'cdk-three-tier maintainers',
+  authorAddress: 'maintainers@cdkthreetier.invalid',
+  repositoryUrl: 'https://github.com/cdk-three-tier/cdk-three-tier.git',
+  keywords: ['cdk', 'aws-cdk', 'awscdk', 'three-tier', 'ecs', 'fargate', 'logging', 'athena', 'cdk-nag'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  cdkVersion,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.3',
+
+  publishToPypi: { distName: 'cdk-three-tier', module: 'cdk_three_tier' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkthreetier',
+    mavenGroupId: 'io.github.cdkthreetier',
+    mavenArtifactId: 'cdk-three-tier',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkThreeTier', packageId: 'CdkThreeTier' },
+  publishToGo: { moduleName: 'github.com/cdk-three-tier/cdk-three-tier-go' },
+
+  experimentalIntegRunner: true,
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.snapshot/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+    },
+  },
+
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    // cdk-nag 2 beside 3, only to prove that consumers on v2 see our acknowledgements.
+    'cdk-nag-v2@npm:cdk-nag@2.38.2',
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@2.197.10',
+    'aws-cdk@2.1115.1',
+    'ts-node',
+  ],
+
+  gitignore: ['cdk.out', '/examples/cdk.out', '/dist-py-check', '/.ci/out'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples', '/scripts', '/.ci'] },
+  tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts'] },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', '.projenrc.ts'] },
+});
+
+// projen derives `@types/node@ts5.9`, a dist-tag the registry lacks; use Node 20's types.
+project.deps.removeDependency('@types/node');
+project.addDevDeps('@types/node@^20');
+
+// The registry here lacks non-Linux bindings of unrs-resolver 1.13, which breaks `npm ci`.
+project.package.addPackageResolutions('unrs-resolver@1.12.2');
+
+// README TypeScript snippets must compile in every jsii language.
+project.postCompileTask.exec('jsii-rosetta extract --strict');
+
+// The main job: synthesize every example app, run the rule packs, print a summary per stack.
+project.addTask('examples', {
+  description: 'Synthesize every example app into cdk.out, run the rule packs and the policy gate, print a summary',
+  env: { AWS_EC2_METADATA_DISABLED: 'true' },
+  exec: 'ts-node --project test/tsconfig.json scripts/synth-examples.ts',
+});
+
+// Bindings for every jsii language, generated offline (packaging needs registries we cannot reach).
+project.addTask('pacmak:code-only', {
+  description: 'Generate Python, Java, .NET and Go bindings without packaging them',
+  exec: 'jsii-pacmak --code-only --targets python java dotnet go --outdir dist-code',
+});
+project.gitignore.exclude('/dist-code');
+
+project.synth();

@@ -1,0 +1,209 @@
+import { Aws, Names, Stack, aws_athena as athena, aws_glue as glue, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ALB_COLUMNS, ALB_REGEX, CLOUDFRONT_COLUMNS, VPC_FLOW_COLUMNS } from './table-schemas';
+
+const TEXT_INPUT = 'org.apache.hadoop.mapred.TextInputFormat';
+const TEXT_OUTPUT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat';
+
+/** Where each source writes inside the archive; the tables below read the same layout. */
+export interface LogLayout {
+  readonly albPrefix: string;
+  readonly cloudFrontPrefix: string;
+  readonly vpcFlowLogsPrefix: string;
+}
+
+export interface LogQueryResources {
+  readonly database: glue.CfnDatabase;
+  readonly albTable: glue.CfnTable;
+  readonly cloudFrontTable: glue.CfnTable;
+  readonly vpcFlowLogsTable: glue.CfnTable;
+  readonly workGroup: athena.CfnWorkGroup;
+  readonly namedQueries: athena.CfnNamedQuery[];
+}
+
+export interface LogQueryOptions {
+  readonly archive: s3.IBucket;
+  readonly results: s3.IBucket;
+  readonly layout: LogLayout;
+  readonly encryptionKey?: kms.IKey;
+  readonly databaseName?: string;
+  readonly workGroupName?: string;
+}
+
+/** Glue names allow lower-case letters, digits and underscores only. */
+export function glueName(raw: string): string {
+  return raw.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 255);
+}
+
+/**
+ * Glue database + tables (partition projection, so no crawler and no `MSCK REPAIR`), an Athena
+ * workgroup that enforces encrypted results, and named queries for the questions asked most.
+ */
+/** SQL for the edge errors of one distribution's CloudFront logs. */
+export function cloudFrontErrorsSql(distribution: string): string {
+  return `SELECT cs_uri_stem, sc_status, count(*) AS requests
+FROM cloudfront_logs WHERE distribution = '${distribution}' AND "date" >= current_date - interval '1' day
+  AND sc_status >= 400
+GROUP BY 1, 2 ORDER BY requests DESC LIMIT 25;`;
+}
+
+export function createLogQueries(scope: Construct, options: LogQueryOptions): LogQueryResources {
+  const stack = Stack.of(scope);
+  const bucketUrl = (prefix: string) => `s3://${options.archive.bucketName}/${prefix}/`;
+  const databaseName = options.databaseName ?? glueName(Names.uniqueResourceName(scope, { maxLength: 200, separator: '_' }));
+
+  const database = new glue.CfnDatabase(scope, 'Database', {
+    catalogId: stack.account,
+    databaseInput: { name: databaseName, description: 'Logs kept in the LogArchiveBucket, queried with Athena' },
+  });
+
+  const table = (id: string, input: glue.CfnTable.TableInputProperty) => {
+    const t = new glue.CfnTable(scope, id, { catalogId: stack.account, databaseName, tableInput: input });
+    t.addDependency(database);
+    return t;
+  };
+
+  // ALB: <prefix>/AWSLogs/<account>/elasticloadbalancing/<region>/yyyy/MM/dd/
+  const albLocation = `${bucketUrl(options.layout.albPrefix)}AWSLogs/${Aws.ACCOUNT_ID}/elasticloadbalancing/${Aws.REGION}/`;
+  const albTable = table('AlbTable', {
+    name: 'alb_access_logs',
+    description: 'Application Load Balancer access logs',
+    tableType: 'EXTERNAL_TABLE',
+    partitionKeys: [{ name: 'day', type: 'string' }],
+    parameters: {
+      'EXTERNAL': 'TRUE',
+      'projection.enabled': 'true',
+      'projection.day.type': 'date',
+      'projection.day.format': 'yyyy/MM/dd',
+      'projection.day.range': '2020/01/01,NOW',
+      'projection.day.interval': '1',
+      'projection.day.interval.unit': 'DAYS',
+      'storage.location.template': `${albLocation}\${day}`,
+    },
+    storageDescriptor: {
+      columns: ALB_COLUMNS,
+      location: albLocation,
+      inputFormat: TEXT_INPUT,
+      outputFormat: TEXT_OUTPUT,
+      serdeInfo: {
+        serializationLibrary: 'org.apache.hadoop.hive.serde2.RegexSerDe',
+        parameters: { 'serialization.format': '1', 'input.regex': ALB_REGEX },
+      },
+    },
+  });
+
+  // CloudFront (legacy standard logs): <prefix>/<distribution>/<id>.yyyy-MM-dd-HH.<unique>.gz.
+  // Files are flat per distribution, so the partition is the distribution folder, injected by the query.
+  const cloudFrontLocation = bucketUrl(options.layout.cloudFrontPrefix);
+  const cloudFrontTable = table('CloudFrontTable', {
+    name: 'cloudfront_logs',
+    description: 'CloudFront standard logs; filter with WHERE distribution = \'<name>\'',
+    tableType: 'EXTERNAL_TABLE',
+    partitionKeys: [{ name: 'distribution', type: 'string' }],
+    parameters: {
+      'EXTERNAL': 'TRUE',
+      'skip.header.line.count': '2',
+      'projection.enabled': 'true',
+      'projection.distribution.type': 'injected',
+      'storage.location.template': `${cloudFrontLocation}\${distribution}/`,
+    },
+    storageDescriptor: {
+      columns: CLOUDFRONT_COLUMNS,
+      location: cloudFrontLocation,
+      inputFormat: TEXT_INPUT,
+      outputFormat: TEXT_OUTPUT,
+      serdeInfo: {
+        serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
+        parameters: { 'field.delim': '\t', 'serialization.format': '\t' },
+      },
+    },
+  });
+
+  // VPC flow logs, Hive-compatible partitions:
+  // <prefix>/AWSLogs/aws-account-id=<a>/aws-service=vpcflowlogs/aws-region=<r>/year=/month=/day=/
+  const flowLocation = `${bucketUrl(options.layout.vpcFlowLogsPrefix)}AWSLogs/aws-account-id=${Aws.ACCOUNT_ID}/aws-service=vpcflowlogs/aws-region=${Aws.REGION}/`;
+  const vpcFlowLogsTable = table('VpcFlowLogsTable', {
+    name: 'vpc_flow_logs',
+    description: 'VPC flow logs (default format, version 2)',
+    tableType: 'EXTERNAL_TABLE',
+    partitionKeys: [
+      { name: 'year', type: 'string' },
+      { name: 'month', type: 'string' },
+      { name: 'day', type: 'string' },
+    ],
+    parameters: {
+      'EXTERNAL': 'TRUE',
+      'skip.header.line.count': '1',
+      'projection.enabled': 'true',
+      'projection.year.type': 'integer',
+      'projection.year.range': '2020,2100',
+      'projection.month.type': 'integer',
+      'projection.month.range': '1,12',
+      'projection.month.digits': '2',
+      'projection.day.type': 'integer',
+      'projection.day.range': '1,31',
+      'projection.day.digits': '2',
+      'storage.location.template': `${flowLocation}year=\${year}/month=\${month}/day=\${day}/`,
+    },
+    storageDescriptor: {
+      columns: VPC_FLOW_COLUMNS,
+      location: flowLocation,
+      inputFormat: TEXT_INPUT,
+      outputFormat: TEXT_OUTPUT,
+      serdeInfo: {
+        serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
+        parameters: { 'field.delim': ' ', 'serialization.format': ' ' },
+      },
+    },
+  });
+
+  const workGroup = new athena.CfnWorkGroup(scope, 'WorkGroup', {
+    name: options.workGroupName ?? Names.uniqueResourceName(scope, { maxLength: 128, separator: '-' }),
+    description: 'Queries over the log archive; results are encrypted and expire',
+    state: 'ENABLED',
+    // Results of queries hold log contents: the workgroup forces our location and encryption.
+    workGroupConfiguration: {
+      enforceWorkGroupConfiguration: true,
+      publishCloudWatchMetricsEnabled: true,
+      resultConfiguration: {
+        outputLocation: `s3://${options.results.bucketName}/athena/`,
+        encryptionConfiguration: options.encryptionKey
+          ? { encryptionOption: 'SSE_KMS', kmsKey: options.encryptionKey.keyArn }
+          : { encryptionOption: 'SSE_S3' },
+      },
+    },
+  });
+
+  const query = (id: string, name: string, description: string, sql: string) => {
+    const q = new athena.CfnNamedQuery(scope, id, {
+      name, description, database: databaseName, workGroup: workGroup.ref, queryString: sql,
+    });
+    q.addDependency(database);
+    return q;
+  };
+  const recent = (days: number) => `day >= date_format(current_date - interval '${days}' day, '%Y/%m/%d')`;
+  const namedQueries = [
+    query('QueryAlbTop5xxPaths', 'alb-top-5xx-paths', 'Paths answering most 5xx in the last 7 days',
+      `SELECT request_verb, regexp_replace(request_url, '\\?.*', '') AS path, elb_status_code, count(*) AS requests
+FROM alb_access_logs WHERE ${recent(7)} AND elb_status_code >= 500
+GROUP BY 1, 2, 3 ORDER BY requests DESC LIMIT 25;`),
+    query('QueryAlbSlowestTargets', 'alb-slowest-targets', 'Targets with the highest p99 response time in the last day',
+      `SELECT target_ip, target_port, count(*) AS requests,
+  approx_percentile(target_processing_time, 0.5) AS p50, approx_percentile(target_processing_time, 0.99) AS p99
+FROM alb_access_logs WHERE ${recent(1)} AND target_processing_time >= 0
+GROUP BY 1, 2 ORDER BY p99 DESC LIMIT 25;`),
+    query('QueryAlbTopClientIps', 'alb-top-client-ips', 'Clients sending the most requests in the last day',
+      `SELECT client_ip, count(*) AS requests, sum(received_bytes) AS bytes_in,
+  count_if(elb_status_code >= 400) AS errors
+FROM alb_access_logs WHERE ${recent(1)}
+GROUP BY 1 ORDER BY requests DESC LIMIT 25;`),
+    query('QueryVpcRejectedFlows', 'vpc-rejected-flows', 'Most frequent rejected flows today',
+      `SELECT srcaddr, dstaddr, dstport, protocol, count(*) AS flows, sum(packets) AS packets
+FROM vpc_flow_logs
+WHERE year = date_format(current_date, '%Y') AND month = date_format(current_date, '%m')
+  AND day = date_format(current_date, '%d') AND action = 'REJECT'
+GROUP BY 1, 2, 3, 4 ORDER BY flows DESC LIMIT 25;`),
+  ];
+
+  return { database, albTable, cloudFrontTable, vpcFlowLogsTable, workGroup, namedQueries };
+}

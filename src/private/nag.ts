@@ -1,0 +1,46 @@
+import { CfnResource, Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** A rule-pack finding that a construct means to have, and why. */
+export interface NagAcknowledgement {
+  /** Rule id as cdk-nag prints it, e.g. `AwsSolutions-S1` or `AwsSolutions-IAM5[Resource::*]`. */
+  readonly id: string;
+  /** Why the finding is intended; shown to reviewers. */
+  readonly reason: string;
+}
+
+/**
+ * Acknowledge findings on one construct so that consumers running cdk-nag see nothing from us.
+ *
+ * cdk-nag 3 reads CDK's native `Validations.of(c).acknowledge`; cdk-nag 2 reads the `cdk_nag`
+ * metadata of the CloudFormation resource. We write both and never import cdk-nag, so it stays
+ * out of our runtime dependencies.
+ */
+export function acknowledge(construct: IConstruct, acks: NagAcknowledgement[]): void {
+  for (const ack of acks) {
+    Validations.of(construct).acknowledge({ id: ack.id, reason: ack.reason });
+  }
+  const resource = cfnResourceOf(construct);
+  if (!resource) {
+    throw new Error(`acknowledge: ${construct.node.path} has no CloudFormation resource to carry cdk_nag metadata`);
+  }
+  const existing = (resource.getMetadata('cdk_nag') as { rules_to_suppress?: NagAcknowledgement[] } | undefined)
+    ?.rules_to_suppress ?? [];
+  const merged = [...existing];
+  for (const ack of acks) {
+    // cdk-nag 2 writes a finding id as `Rule[Finding]` under `applies_to`; keep the same shape.
+    const match = /^([^[]+)\[(.+)\]$/.exec(ack.id);
+    const entry = match
+      ? { id: match[1], reason: ack.reason, applies_to: [match[2]] }
+      : { id: ack.id, reason: ack.reason };
+    merged.push(entry as NagAcknowledgement);
+  }
+  resource.addMetadata('cdk_nag', { rules_to_suppress: merged });
+}
+
+function cfnResourceOf(construct: IConstruct): CfnResource | undefined {
+  if (CfnResource.isCfnResource(construct)) return construct;
+  const child = construct.node.defaultChild;
+  if (child && CfnResource.isCfnResource(child)) return child;
+  return undefined;
+}
