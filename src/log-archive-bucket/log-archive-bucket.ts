@@ -169,6 +169,9 @@ export interface LogGroupArchiveOptions {
  * - CloudWatch Logs through Firehose: `cloudwatch-logs/year=/month=/day=/` (errors under `cloudwatch-logs-errors/`)
  *
  * @example
+ * declare const vpc: ec2.IVpc;
+ * declare const alb: elbv2.ApplicationLoadBalancer;
+ *
  * const archive = new LogArchiveBucket(this, 'Logs');
  * archive.addVpcFlowLogs(vpc);
  * archive.addApplicationLoadBalancer(alb);
@@ -273,6 +276,7 @@ export class LogArchiveBucket extends Construct {
         ...sseS3Acks('S3 server access logging only delivers to buckets encrypted with SSE-S3.'),
         ...replicationAcks(),
       ]);
+      enableEventBridge(accessLogs);
       this.accessLogsBucket = accessLogs;
     }
 
@@ -298,6 +302,7 @@ export class LogArchiveBucket extends Construct {
       ],
     });
     enableServerAccessLogs(this.bucket, this.accessLogsBucket, 'log-archive/');
+    enableEventBridge(this.bucket);
     acknowledge(this.bucket, [
       ...(this.encryptionKey ? [] : sseS3Acks('ALB access logs and S3 server access logs accept only SSE-S3 destinations.')),
       ...replicationAcks(),
@@ -318,6 +323,7 @@ export class LogArchiveBucket extends Construct {
       }],
     });
     enableServerAccessLogs(this.queryResultsBucket, this.accessLogsBucket, 'query-results/');
+    enableEventBridge(this.queryResultsBucket);
     acknowledge(this.queryResultsBucket, [
       ...(this.encryptionKey ? [] : sseS3Acks('Query results use the same encryption as the archive they are read from (SSE-S3).')),
       ...replicationAcks(),
@@ -702,6 +708,16 @@ function enableServerAccessLogs(source: s3.Bucket, target: s3.IBucket, prefix: s
       StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
     },
   }));
+}
+
+/**
+ * Publish object events to EventBridge (free for AWS service events), so consumers can react to
+ * new logs. Set on the L1: CDK's `eventBridgeEnabled` deploys a custom-resource Lambda for it.
+ */
+function enableEventBridge(bucket: s3.Bucket): void {
+  (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+    eventBridgeConfiguration: { eventBridgeEnabled: true },
+  };
 }
 
 function sseS3Acks(reason: string) {

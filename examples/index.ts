@@ -1,0 +1,12 @@
+// Every example app, for the main job (`npx projen examples`) and CI.
+import { App } from 'aws-cdk-lib';
+import { createApp as logArchive } from './log-archive/app';
+
+export interface ExampleApp {
+  readonly name: string;
+  readonly create: (app: App) => App;
+}
+
+export const EXAMPLES: ExampleApp[] = [
+  { name: 'log-archive', create: logArchive },
+];
