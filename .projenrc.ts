@@ -51,7 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ts-node',
   ],
 
-  gitignore: ['cdk.out', '/examples/cdk.out', '/dist-py-check', '/.ci/out'],
+  gitignore: ['.jsii.tabl.json', 'cdk.out', '/examples/cdk.out', '/dist-py-check', '/.ci/out'],
   npmIgnoreOptions: { ignorePatterns: ['/examples', '/scripts', '/.ci'] },
   tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts'] },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', '.projenrc.ts'] },

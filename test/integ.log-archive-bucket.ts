@@ -1,7 +1,7 @@
 // Integration test: a LogArchiveBucket with every source wired, and assertions on deployed state.
 // Snapshot: `npx projen integ:update` (dry run, never deploys). Verify: `npx projen integ`.
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { everythingOn } from './fixtures';
 
 const app = new App();

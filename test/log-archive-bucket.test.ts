@@ -1,8 +1,11 @@
-import { Duration, RemovalPolicy, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_elasticloadbalancingv2 as elbv2, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
+import {
+  Duration, RemovalPolicy, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins,
+  aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_s3 as s3,
+} from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LogArchiveBucket, LogArchiveEncryption } from '../src';
-import { ALB_COLUMNS, ALB_REGEX, CLOUDFRONT_COLUMNS, VPC_FLOW_COLUMNS } from '../src/log-archive-bucket/table-schemas';
 import { everythingOn, kmsWithObjectLock, newStack, smallVpc } from './fixtures';
+import { ALB_COLUMNS, ALB_REGEX, CLOUDFRONT_COLUMNS, VPC_FLOW_COLUMNS } from '../src/log-archive-bucket/table-schemas';
 
 function archiveBucket(template: Template): { id: string; props: any } {
   const buckets = template.findResources('AWS::S3::Bucket');
@@ -122,7 +125,8 @@ describe('LogArchiveBucket props', () => {
     expect(archive.accessLogsBucket).toBe(target);
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::Bucket', 3); // Central, archive, results
-    expect(archiveBucket(template).props.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: stack.getLogicalId(target.node.defaultChild as s3.CfnBucket) });
+    const targetId = stack.getLogicalId(target.node.defaultChild as s3.CfnBucket);
+    expect(archiveBucket(template).props.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: targetId });
   });
 
   test('KMS encryption creates a rotating key that log delivery may use, and encrypts query results with it', () => {
@@ -408,7 +412,6 @@ describe('CloudWatch Logs through Firehose', () => {
   test('a second log group reuses the stream', () => {
     const stack = newStack();
     const { archive } = everythingOn(stack);
-    const { aws_logs: logs } = require('aws-cdk-lib');
     archive.addLogGroup(new logs.LogGroup(stack, 'More'));
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 1);
@@ -483,7 +486,6 @@ describe('grants', () => {
   test('grantQuery gives Athena on the workgroup, Glue read, archive read and results read/write', () => {
     const stack = newStack();
     const archive = new LogArchiveBucket(stack, 'Archive');
-    const { aws_iam: iam } = require('aws-cdk-lib');
     const role = new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
     archive.grantQuery(role);
     const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))[0] as any;
@@ -498,7 +500,6 @@ describe('grants', () => {
   test('grantRead gives read on the archive only', () => {
     const stack = newStack();
     const archive = new LogArchiveBucket(stack, 'Archive');
-    const { aws_iam: iam } = require('aws-cdk-lib');
     const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
     archive.grantRead(role, 'alb/*');
     const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))[0] as any;

@@ -2,9 +2,9 @@ import { Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as nag2 from 'cdk-nag-v2';
 import { LogArchiveBucket } from '../src';
-import { acknowledge } from '../src/private/nag';
 import { everythingOn, kmsWithObjectLock, newStack } from './fixtures';
 import { nagFindings } from './helpers/nag';
+import { acknowledge } from '../src/private/nag';
 
 /** Errors cdk-nag 2 (an Aspect that annotates) reports on resources under `Test/Archive/`. */
 function nag2Errors(stack: Stack): string[] {

@@ -1,5 +1,4 @@
-import { Aws, CfnCondition, CfnMapping, Fn, ICfnConditionExpression, Stack, Token } from 'aws-cdk-lib';
-import { aws_iam as iam } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnMapping, Fn, ICfnConditionExpression, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Fact, FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 

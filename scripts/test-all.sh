@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Every test that runs offline, in order, on a fresh clone: installs what it needs first.
+# Ends with one line "N passed, N failed": each jest test counts once, each other check once.
+set -u -o pipefail
+cd "$(dirname "$0")/.."
+export CI=true AWS_EC2_METADATA_DISABLED=true JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
+passed=0
+failed=0
+t0=$(date +%s)
+
+check() {
+  local name=$1; shift
+  local start=$SECONDS
+  echo "=== ${name}"
+  if "$@"; then
+    passed=$((passed + 1)); echo "--- ok: ${name} ($((SECONDS - start))s)"
+  else
+    failed=$((failed + 1)); echo "--- FAILED: ${name} ($((SECONDS - start))s)"
+  fi
+}
+
+finish() {
+  echo "total time: $(( $(date +%s) - t0 ))s"
+  echo "${passed} passed, ${failed} failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+check "npm ci" npm ci --no-audit --no-fund
+[ "$failed" -eq 0 ] || finish
+
+# projen build: synth, compile (jsii), API.md, rosetta --strict, jest, eslint, integ snapshots, package:js
+rm -rf test-reports
+check "projen build" npx projen build
+
+# jest's own results, one per test (read from its JUnit report)
+if [ -f test-reports/junit.xml ]; then
+  read -r tests failures errors < <(node -e '
+    const x = require("fs").readFileSync("test-reports/junit.xml", "utf8");
+    const m = /<testsuites[^>]*tests="(\d+)"[^>]*failures="(\d+)"[^>]*errors="(\d+)"/.exec(x);
+    console.log(m ? `${m[1]} ${m[2]} ${m[3]}` : "0 0 0");')
+  bad=$((failures + errors))
+  passed=$((passed + tests - bad)); failed=$((failed + bad))
+  echo "jest: $((tests - bad)) passed, ${bad} failed"
+else
+  failed=$((failed + 1)); echo "jest: no report (build stopped before tests)"
+fi
+
+check "build left no generated file changed" bash -c '
+  changes=$(git status --porcelain --untracked-files=all)
+  [ -z "$changes" ] || { echo "$changes"; git --no-pager diff --stat; exit 1; }'
+
+check "jsii-pacmak code-only (python java dotnet go)" bash -c '
+  rm -rf dist-code && npx projen pacmak:code-only &&
+  for t in python java dotnet go; do [ -n "$(ls -A dist-code/$t 2>/dev/null)" ] || { echo "no $t bindings"; exit 1; }; done'
+
+# Debian's python3 builds the wheel (pip, setuptools and wheel from apt when missing).
+if ! /usr/bin/python3 -c 'import pip, setuptools, wheel' 2>/dev/null; then
+  (apt-get update -qq && apt-get install -y -qq python3-pip python3-setuptools python3-wheel) >/dev/null 2>&1 || true
+fi
+check "python wheel + compileall" bash -c '
+  set -e
+  py=$(ls -d dist-code/python)
+  rm -rf dist-code/wheel
+  /usr/bin/python3 -m pip wheel --no-build-isolation --no-deps --no-index -q -w dist-code/wheel "$py"
+  ls dist-code/wheel/*.whl
+  /usr/bin/python3 -m compileall -q "$py/src"'
+
+check "examples synth + rule packs + policy gate" npx projen examples
+
+finish
