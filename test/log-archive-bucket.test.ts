@@ -1,5 +1,5 @@
 import {
-  Duration, RemovalPolicy, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins,
+  App, Duration, RemovalPolicy, Stack, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins,
   aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -162,6 +162,22 @@ describe('LogArchiveBucket props', () => {
   });
 });
 
+describe('LogArchiveBucket name validation', () => {
+  test('fails on an invalid bucket name', () => {
+    expect(() => new LogArchiveBucket(newStack(), 'A', { bucketName: 'My_Logs' })).toThrow(/not a valid S3 bucket name/);
+  });
+
+  test('accepts a valid bucket name and uses it', () => {
+    const stack = newStack();
+    new LogArchiveBucket(stack, 'Archive', { bucketName: 'acme-logs-2026' });
+    expect(archiveBucket(Template.fromStack(stack)).props.BucketName).toBe('acme-logs-2026');
+  });
+
+  test('fails on a Glue database name Athena cannot use', () => {
+    expect(() => new LogArchiveBucket(newStack(), 'A', { databaseName: 'Logs-DB' })).toThrow(/databaseName 'Logs-DB' must be lower-case/);
+  });
+});
+
 describe('LogArchiveBucket lifecycle constraints', () => {
   test('S3 constraint: Standard-IA transition needs at least 30 days', () => {
     expect(() => new LogArchiveBucket(newStack(), 'A', { infrequentAccessAfter: Duration.days(7) }))
@@ -278,7 +294,7 @@ describe('ALB access logs', () => {
 });
 
 describe('CloudFront standard logs', () => {
-  test('legacy logging enables ACLs (BucketOwnerPreferred) and sets the distribution logging config', () => {
+  test('AWS constraint: CloudFront legacy logging needs ACLs, so ownership becomes BucketOwnerPreferred and logging is set', () => {
     const stack = newStack();
     everythingOn(stack);
     const template = Template.fromStack(stack);
@@ -338,6 +354,16 @@ describe('VPC flow logs', () => {
     expect(put.Condition.StringEquals['aws:SourceAccount']).toBeDefined();
     expect(JSON.stringify(put.Resource)).toContain('/vpc-flow-logs/AWSLogs/aws-account-id=');
     expect(statements.find((s) => Array.isArray(s.Action) && s.Action.includes('s3:GetBucketAcl'))).toBeDefined();
+  });
+
+  test('with the CDK feature flag that adds the flow-log policy itself, no statement is duplicated', () => {
+    const app = new App({ context: { '@aws-cdk/aws-s3:createDefaultLoggingPolicy': true } });
+    const stack = new Stack(app, 'Test');
+    everythingOn(stack);
+    const template = Template.fromStack(stack);
+    const puts = bucketPolicyStatements(template, archiveBucket(template).id)
+      .filter((s) => s.Principal?.Service === 'delivery.logs.amazonaws.com' && s.Action === 's3:PutObject');
+    expect(puts).toHaveLength(1);
   });
 
   test('with SSE-KMS, flow logs work and the key policy allows log delivery', () => {
@@ -407,6 +433,14 @@ describe('CloudWatch Logs through Firehose', () => {
     expect(s3Statement.Action).not.toContain('s3:DeleteObject*');
     // No inline policy grants the roles anything more.
     expect(Object.keys(template.findResources('AWS::IAM::Policy')).filter((k) => k.startsWith('Archive'))).toEqual([]);
+  });
+
+  test('AWS constraint CT.CLOUDWATCH.PR.2: the Firehose error log group keeps events for at least 365 days', () => {
+    const stack = newStack();
+    everythingOn(stack);
+    const groups = Template.fromStack(stack).findResources('AWS::Logs::LogGroup');
+    const errors = Object.entries(groups).find(([k]) => k.startsWith('ArchiveDeliveryStreamErrors'))![1] as any;
+    expect(errors.Properties.RetentionInDays).toBeGreaterThanOrEqual(365);
   });
 
   test('a second log group reuses the stream', () => {

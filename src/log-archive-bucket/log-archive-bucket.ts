@@ -226,6 +226,7 @@ export class LogArchiveBucket extends Construct {
     if (props.encryptionKey && this.encryption !== LogArchiveEncryption.KMS) {
       throw new Error('LogArchiveBucket: encryptionKey is only used with encryption: LogArchiveEncryption.KMS; set both or neither.');
     }
+    validateNames(props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const lifecycle = validateLifecycle(props);
     this.objectLockRetention = props.objectLockRetention;
@@ -643,6 +644,17 @@ const CLOUDFRONT_UNSUPPORTED_LOG_REGIONS = [
   'af-south-1', 'ap-east-1', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ca-west-1',
   'eu-south-1', 'eu-south-2', 'eu-central-2', 'il-central-1', 'me-central-1', 'me-south-1',
 ];
+
+function validateNames(props: LogArchiveBucketProps): void {
+  const { bucketName, databaseName } = props;
+  if (bucketName !== undefined && !Token.isUnresolved(bucketName)
+    && !/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucketName)) {
+    throw new Error(`LogArchiveBucket: bucketName '${bucketName}' is not a valid S3 bucket name: use 3-63 lower-case letters, digits, '.' or '-', starting and ending with a letter or digit.`);
+  }
+  if (databaseName !== undefined && !Token.isUnresolved(databaseName) && !/^[a-z0-9_]{1,255}$/.test(databaseName)) {
+    throw new Error(`LogArchiveBucket: databaseName '${databaseName}' must be lower-case letters, digits and underscores (Athena reads Glue names in lower case).`);
+  }
+}
 
 interface ResolvedLifecycle {
   readonly transitions: s3.Transition[];

@@ -1,0 +1,45 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
+import { PolicyGate } from '../scripts/policy-gate';
+
+/** Synthesize a stack with one plain bucket (no access logging) and return its template path. */
+function plainBucketTemplate(): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-'));
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Gate');
+  new s3.Bucket(stack, 'Plain');
+  const assembly = app.synth();
+  return path.join(outdir, assembly.getStackByName('Gate').templateFile);
+}
+
+describe('policy-validation gate (Control Tower proactive controls via cfn-guard)', () => {
+  const template = plainBucketTemplate();
+
+  test('reports a violation that no exemption lists', () => {
+    const result = new PolicyGate([]).check(template);
+    expect(result.violations.some((v) => v.startsWith('s3_bucket_logging_enabled_check on Plain'))).toBe(true);
+    expect(result.exempted).toBe(0);
+  });
+
+  test('an exemption with a reason covers exactly its rule and resource', () => {
+    const gate = new PolicyGate([
+      { rule: 's3_bucket_logging_enabled_check', resource: 'Plain[0-9A-F]{8}', reason: 'test: this bucket is deliberately plain' },
+      { rule: 'some_other_rule', resource: '.*', reason: 'test: never matches anything at all' },
+    ]);
+    const result = gate.check(template);
+    expect(result.violations.some((v) => v.startsWith('s3_bucket_logging_enabled_check'))).toBe(false);
+    expect(result.violations.length).toBeGreaterThan(0); // other controls still fire
+    expect(result.exempted).toBe(1);
+    expect(gate.unused().map((e) => e.rule)).toEqual(['some_other_rule']);
+  });
+
+  test('fails on an exemption without a reason', () => {
+    expect(() => new PolicyGate([{ rule: 'x', resource: '.*', reason: '' }])).toThrow(/needs a reason/);
+  });
+
+  test('the committed exemptions file is valid', () => {
+    expect(() => PolicyGate.fromFile(path.join(__dirname, '..', 'policy-exemptions.json'))).not.toThrow();
+  });
+});
