@@ -111,11 +111,18 @@ describe('LogArchiveBucket props', () => {
     expect(rule.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 7 });
   });
 
-  test('removalPolicy DESTROY is honoured for the buckets', () => {
+  test('removalPolicy DESTROY is honoured for the buckets, and the workgroup may be emptied on delete', () => {
     const stack = newStack();
     new LogArchiveBucket(stack, 'Archive', { removalPolicy: RemovalPolicy.DESTROY });
-    const buckets = Template.fromStack(stack).findResources('AWS::S3::Bucket');
-    for (const b of Object.values(buckets)) expect((b as any).DeletionPolicy).toBe('Delete');
+    const template = Template.fromStack(stack);
+    for (const b of Object.values(template.findResources('AWS::S3::Bucket'))) expect((b as any).DeletionPolicy).toBe('Delete');
+    template.hasResourceProperties('AWS::Athena::WorkGroup', { RecursiveDeleteOption: true });
+  });
+
+  test('a retained archive keeps its workgroup contents on delete', () => {
+    const stack = newStack();
+    new LogArchiveBucket(stack, 'Archive');
+    Template.fromStack(stack).hasResourceProperties('AWS::Athena::WorkGroup', { RecursiveDeleteOption: Match.absent() });
   });
 
   test('a given server access logs bucket is used instead of creating one', () => {
@@ -182,6 +189,11 @@ describe('LogArchiveBucket lifecycle constraints', () => {
   test('S3 constraint: Standard-IA transition needs at least 30 days', () => {
     expect(() => new LogArchiveBucket(newStack(), 'A', { infrequentAccessAfter: Duration.days(7) }))
       .toThrow(/at least 30 days/);
+  });
+
+  test('S3 constraint: objects stay 30 days in Standard-IA before the next transition', () => {
+    expect(() => new LogArchiveBucket(newStack(), 'A', { glacierInstantRetrievalAfter: Duration.days(45) }))
+      .toThrow(/must be at least 30 days after infrequentAccessAfter/);
   });
 
   test('S3 constraint: lifecycle steps must be in order (expiration after transitions)', () => {
@@ -252,7 +264,7 @@ describe('ALB access logs', () => {
     const json = template.toJSON();
     const mapping = Object.values(json.Mappings)[0] as any;
     expect(mapping['ap-northeast-2']).toEqual({ account: '600734575887' });
-    expect(mapping['ap-south-2']).toBeUndefined(); // a Region launched after August 2022
+    expect(mapping['ap-south-2']).toEqual({ account: 'none' }); // a Region launched after August 2022
     const expression = JSON.stringify(json.Conditions[condition]);
     expect(expression).toContain('"ap-northeast-2"');
     expect(expression).not.toContain('"ap-south-2"');
@@ -320,6 +332,13 @@ describe('CloudFront standard logs', () => {
     expect(() => archive.addCloudFrontDistribution(d)).toThrow(/does not deliver standard logs to buckets in me-central-1/);
   });
 
+  test('every opt-in Region is refused, including ones launched recently (mx-central-1)', () => {
+    const stack = newStack({ env: { region: 'mx-central-1' } });
+    const archive = new LogArchiveBucket(stack, 'Archive');
+    const d = new cloudfront.Distribution(stack, 'Web', { defaultBehavior: { origin: new origins.HttpOrigin('example.com') } });
+    expect(() => archive.addCloudFrontDistribution(d)).toThrow(/mx-central-1/);
+  });
+
   test('fails when two distributions would share a log folder', () => {
     const stack = newStack();
     const archive = new LogArchiveBucket(stack, 'Archive');
@@ -364,6 +383,19 @@ describe('VPC flow logs', () => {
     const puts = bucketPolicyStatements(template, archiveBucket(template).id)
       .filter((s) => s.Principal?.Service === 'delivery.logs.amazonaws.com' && s.Action === 's3:PutObject');
     expect(puts).toHaveLength(1);
+  });
+
+  test('AWS constraint: a KMS-encrypted log group needs the CloudWatch Logs principal in the key policy', () => {
+    const stack = newStack();
+    kmsWithObjectLock(stack);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowCloudWatchLogs',
+        Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+      })]) },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue() });
   });
 
   test('with SSE-KMS, flow logs work and the key policy allows log delivery', () => {

@@ -33,8 +33,10 @@ export function albLogWriterPrincipals(scope: Construct): iam.IPrincipal {
       ? new iam.ArnPrincipal(`arn:${Aws.PARTITION}:iam::${account}:root`)
       : new iam.ServicePrincipal(ELB_LOG_DELIVERY_PRINCIPAL);
   }
+  // Every Region CDK knows has an entry (newer ones a placeholder that the condition never selects),
+  // so the lookup can only miss in a Region launched after this aws-cdk-lib version.
   const mapping = new CfnMapping(scope, 'ElbLogAccounts', {
-    mapping: Object.fromEntries(Object.entries(accounts).map(([name, account]) => [name, { account }])),
+    mapping: Object.fromEntries(RegionInfo.regions.map((r) => [r.name, { account: accounts[r.name] ?? 'none' }])),
   });
   const equals = Object.keys(accounts).map((name) => Fn.conditionEquals(Aws.REGION, name));
   const chunks: ICfnConditionExpression[] = [];

@@ -4,6 +4,7 @@ import {
   aws_elasticloadbalancingv2 as elbv2, aws_glue as glue, aws_iam as iam, aws_kinesisfirehose as firehose,
   aws_kms as kms, aws_logs as logs, aws_logs_destinations as destinations, aws_s3 as s3, cx_api as cxapi,
 } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { albLogWriterPrincipals } from './elb-principal';
 import { cloudFrontErrorsSql, createLogQueries } from './queries';
@@ -245,6 +246,16 @@ export class LogArchiveBucket extends Construct {
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }));
+      // CloudWatch Logs encrypts log groups of this account (the Firehose error log) with the key.
+      this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogs',
+        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
+        },
+      }));
     }
 
     const encryptionProps = this.encryptionKey
@@ -267,7 +278,7 @@ export class LogArchiveBucket extends Construct {
           expiration: lifecycle.expireAfter,
           noncurrentVersionExpiration: lifecycle.noncurrentVersionExpiration,
           abortIncompleteMultipartUploadAfter: Duration.days(7),
-        }],
+        }, { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true }],
       });
       acknowledge(accessLogs, [
         { id: 'AwsSolutions-S1', reason: 'This is the access-log target of the log archive; logging it into itself would loop.' },
@@ -321,7 +332,7 @@ export class LogArchiveBucket extends Construct {
         expiration: props.queryResultsExpiration ?? Duration.days(30),
         noncurrentVersionExpiration: Duration.days(1),
         abortIncompleteMultipartUploadAfter: Duration.days(1),
-      }],
+      }, { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true }],
     });
     enableServerAccessLogs(this.queryResultsBucket, this.accessLogsBucket, 'query-results/');
     enableEventBridge(this.queryResultsBucket);
@@ -347,6 +358,8 @@ export class LogArchiveBucket extends Construct {
     this.cloudFrontTable = queries.cloudFrontTable;
     this.vpcFlowLogsTable = queries.vpcFlowLogsTable;
     this.workGroup = queries.workGroup;
+    // A workgroup that has run queries cannot be deleted unless CloudFormation may empty it.
+    if (removalPolicy === RemovalPolicy.DESTROY) this.workGroup.recursiveDeleteOption = true;
     this.namedQueries = queries.namedQueries;
   }
 
@@ -393,11 +406,11 @@ export class LogArchiveBucket extends Construct {
    *
    * Legacy logging writes with ACLs, so this switches the archive's object ownership to
    * `BucketOwnerPreferred` (objects still end up owned by this account). CloudFront does not
-   * deliver standard logs to buckets in some opt-in Regions; that fails here at synth.
+   * deliver standard logs to buckets in opt-in Regions; that fails here at synth.
    */
   public addCloudFrontDistribution(distribution: cloudfront.Distribution, options: CloudFrontLogOptions = {}): string {
     const region = Stack.of(this).region;
-    if (!Token.isUnresolved(region) && CLOUDFRONT_UNSUPPORTED_LOG_REGIONS.includes(region)) {
+    if (!Token.isUnresolved(region) && RegionInfo.get(region).isOptInRegion) {
       throw new Error(`LogArchiveBucket ${this.node.path}: CloudFront does not deliver standard logs to buckets in ${region}. ` +
         'Put the archive for CloudFront logs in another Region.');
     }
@@ -411,6 +424,15 @@ export class LogArchiveBucket extends Construct {
     this.cloudFrontNames.add(name);
     const prefix = `${LogArchiveBucket.CLOUDFRONT_PREFIX}/${name}/`;
 
+    if (this.encryptionKey && this.cloudFrontNames.size === 1) {
+      // CloudFront's documented key statement for standard logs carries no source condition.
+      this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowCloudFrontStandardLogs',
+        principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+      }));
+    }
     const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
     cfnBucket.ownershipControls = { rules: [{ objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED }] };
 
@@ -552,7 +574,7 @@ export class LogArchiveBucket extends Construct {
     // the documented Firehose-to-S3 actions on our prefixes, in a managed policy.
     const role = new iam.Role(this, 'DeliveryStreamRole', {
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        conditions: { StringEquals: { 'sts:ExternalId': Aws.ACCOUNT_ID } },
       }),
     });
     const policy = new iam.ManagedPolicy(this, 'DeliveryStreamPolicy', {
@@ -639,12 +661,6 @@ export class LogArchiveBucket extends Construct {
   }
 }
 
-/** Regions whose buckets CloudFront does not deliver standard logs to (CloudFront developer guide). */
-const CLOUDFRONT_UNSUPPORTED_LOG_REGIONS = [
-  'af-south-1', 'ap-east-1', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ca-west-1',
-  'eu-south-1', 'eu-south-2', 'eu-central-2', 'il-central-1', 'me-central-1', 'me-south-1',
-];
-
 function validateNames(props: LogArchiveBucketProps): void {
   const { bucketName, databaseName } = props;
   if (bucketName !== undefined && !Token.isUnresolved(bucketName)
@@ -673,6 +689,10 @@ function validateLifecycle(props: LogArchiveBucketProps): ResolvedLifecycle {
 
   if (ia.toDays() < 30) {
     throw new Error(`LogArchiveBucket: infrequentAccessAfter is ${ia.toDays()} days, but S3 moves objects to Standard-IA only after at least 30 days.`);
+  }
+  if (gir.toDays() - ia.toDays() < 30) {
+    throw new Error(`LogArchiveBucket: glacierInstantRetrievalAfter (${gir.toDays()} days) must be at least 30 days after infrequentAccessAfter ` +
+      `(${ia.toDays()} days); S3 keeps objects 30 days in Standard-IA before the next transition.`);
   }
   for (let i = 1; i < steps.length; i++) {
     const [prevName, prev] = steps[i - 1];
