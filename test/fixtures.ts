@@ -45,3 +45,15 @@ export function kmsWithObjectLock(stack: Stack) {
   archive.addLogGroup(appLogs);
   return { archive, vpc, appLogs };
 }
+
+/** A VPC with public, private-with-egress (one NAT) and isolated subnets. */
+export function appVpc(stack: Stack): ec2.Vpc {
+  return new ec2.Vpc(stack, 'AppVpc', {
+    maxAzs: 2,
+    natGateways: 1,
+    subnetConfiguration: [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
+      { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    ],
+  });
+}

@@ -1,0 +1,135 @@
+import * as path from 'path';
+import {
+  Aws, Duration, RemovalPolicy, aws_chatbot as chatbot, aws_events as events, aws_events_targets as targets, aws_iam as iam,
+  aws_kms as kms, aws_lambda as lambda, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns,
+  aws_sns_subscriptions as subscriptions,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { acknowledge } from '../private/nag';
+
+/** A Slack channel that AWS Chatbot posts to. */
+export interface ChatbotSlackChannel {
+  /** Slack workspace (team) id, from the Chatbot console after authorizing the workspace, e.g. `T0123ABCD`. */
+  readonly workspaceId: string;
+  /** Slack channel id, e.g. `C0123ABCD`. */
+  readonly channelId: string;
+  /**
+   * Name of the Chatbot channel configuration (unique in the account).
+   * @default - derived from the construct path
+   */
+  readonly configurationName?: string;
+}
+
+/**
+ * Create the encrypted alarm topic. CloudWatch and EventBridge publish to it, so the key policy
+ * must let both use the key: an AWS-managed SNS key (`alias/aws/sns`) cannot be used by alarms.
+ */
+export function createAlarmTopic(scope: Construct): { topic: sns.Topic; key: kms.Key } {
+  const key = new kms.Key(scope, 'AlarmTopicKey', {
+    description: `Encrypts the alarm topic of ${scope.node.path}`,
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowAlarmAndEventPublishers',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+  }));
+  const topic = new sns.Topic(scope, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+  return { topic, key };
+}
+
+/** Route ECS deployment failures and unexpected task stops of one service to the topic. */
+export function routeEcsEvents(scope: Construct, topic: sns.ITopic, clusterArn: string, serviceArn: string, serviceName: string): events.Rule[] {
+  const deployment = new events.Rule(scope, 'DeploymentEvents', {
+    description: 'ECS deployment failed or rolled back',
+    eventPattern: {
+      source: ['aws.ecs'],
+      detailType: ['ECS Deployment State Change'],
+      resources: [serviceArn],
+      detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] },
+    },
+  });
+  const stopped = new events.Rule(scope, 'TaskStoppedEvents', {
+    description: 'ECS task stopped without a user or scaling asking for it',
+    eventPattern: {
+      source: ['aws.ecs'],
+      detailType: ['ECS Task State Change'],
+      detail: {
+        clusterArn: [clusterArn],
+        group: [`service:${serviceName}`],
+        lastStatus: ['STOPPED'],
+        stopCode: [{ 'anything-but': ['UserInitiated', 'ServiceSchedulerInitiated'] }],
+      },
+    },
+  });
+  for (const rule of [deployment, stopped]) rule.addTarget(new targets.SnsTopic(topic));
+  return [deployment, stopped];
+}
+
+/** Subscribe AWS Chatbot (Slack) to the topic. */
+export function subscribeChatbot(scope: Construct, topic: sns.ITopic, channel: ChatbotSlackChannel, defaultName: string): chatbot.SlackChannelConfiguration {
+  const config = new chatbot.SlackChannelConfiguration(scope, 'SlackChannel', {
+    slackChannelConfigurationName: channel.configurationName ?? defaultName,
+    slackWorkspaceId: channel.workspaceId,
+    slackChannelId: channel.channelId,
+    notificationTopics: [topic],
+    // No logRetention: CDK would deploy a custom-resource Lambda just to set it.
+    loggingLevel: chatbot.LoggingLevel.ERROR,
+  });
+  return config;
+}
+
+/**
+ * SNS -> Lambda -> Slack incoming webhook whose URL is a Secrets Manager secret. The function
+ * formats alarms and ECS events (see `assets/slack-notifier`).
+ */
+export function subscribeWebhook(scope: Construct, topic: sns.ITopic, secret: secretsmanager.ISecret): lambda.Function {
+  const logGroup = new logs.LogGroup(scope, 'SlackNotifierLogs', {
+    retention: logs.RetentionDays.ONE_YEAR,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const role = new iam.Role(scope, 'SlackNotifierRole', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
+  const policy = new iam.ManagedPolicy(scope, 'SlackNotifierPolicy', {
+    roles: [role],
+    statements: [
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+      ...(secret.encryptionKey ? [new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [secret.encryptionKey.keyArn] })] : []),
+    ],
+  });
+  const fn = new lambda.Function(scope, 'SlackNotifier', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'slack-notifier')),
+    role: role.withoutPolicyUpdates(),
+    logGroup,
+    timeout: Duration.seconds(10),
+    memorySize: 128,
+    reservedConcurrentExecutions: 2,
+    environment: { WEBHOOK_SECRET_ARN: secret.secretArn },
+    description: 'Posts alarm and ECS event notifications to Slack',
+  });
+  fn.node.addDependency(policy);
+  topic.addSubscription(new subscriptions.LambdaSubscription(fn));
+  acknowledge(fn, [
+    ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
+      id: `${pack}-LambdaInsideVPC`,
+      reason: 'Posts to Slack over the internet; placing it in a VPC would need a NAT gateway and adds nothing.',
+    })),
+    ...['NIST.800.53.R5', 'HIPAA.Security'].map((pack) => ({
+      id: `${pack}-LambdaDLQ`,
+      reason: 'Notifications are best effort: SNS retries delivery, and alarm state stays visible in CloudWatch.',
+    })),
+  ]);
+  acknowledge(logGroup, ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
+    id: `${pack}-CloudWatchLogGroupEncrypted`,
+    reason: 'Notifier diagnostics only (no secrets are logged); CloudWatch Logs encrypts them with service keys.',
+  })));
+  return fn;
+}
