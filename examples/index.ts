@@ -1,6 +1,7 @@
 // Every example app, for the main job (`npx projen examples`) and CI.
 import { App } from 'aws-cdk-lib';
 import { createApp as logArchive } from './log-archive/app';
+import { createApp as monitoredService } from './monitored-service/app';
 
 export interface ExampleApp {
   readonly name: string;
@@ -9,4 +10,5 @@ export interface ExampleApp {
 
 export const EXAMPLES: ExampleApp[] = [
   { name: 'log-archive', create: logArchive },
+  { name: 'monitored-service', create: monitoredService },
 ];

@@ -390,10 +390,12 @@ describe('VPC flow logs', () => {
     kmsWithObjectLock(stack);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'AllowCloudWatchLogs',
-        Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
-      })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'AllowCloudWatchLogs',
+          Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+        })]),
+      },
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue() });
   });

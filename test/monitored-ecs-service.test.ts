@@ -23,7 +23,9 @@ describe('MonitoredEcsService defaults', () => {
 
   test('Fargate task of 512 CPU / 1024 MiB on x86_64 Linux', () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      Cpu: '512', Memory: '1024', RequiresCompatibilities: ['FARGATE'],
+      Cpu: '512',
+      Memory: '1024',
+      RequiresCompatibilities: ['FARGATE'],
       RuntimePlatform: { CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' },
     });
   });
@@ -68,11 +70,14 @@ describe('MonitoredEcsService defaults', () => {
 
   test('HTTPS listener with a TLS 1.3 policy and the certificate; port 80 redirects to 443', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 443, Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      Port: 443,
+      Protocol: 'HTTPS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
       Certificates: [{ CertificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc' }],
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 80, Protocol: 'HTTP',
+      Port: 80,
+      Protocol: 'HTTP',
       DefaultActions: [{ Type: 'redirect', RedirectConfig: { Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' } }],
     });
   });
@@ -89,12 +94,22 @@ describe('MonitoredEcsService defaults', () => {
 
   test('target group health check defaults: /, 200-399, 15 s, 5 s, 2/3; deregistration delay 30 s', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-      TargetType: 'ip', Port: 8080, Protocol: 'HTTP',
-      HealthCheckPath: '/', Matcher: { HttpCode: '200-399' }, HealthCheckIntervalSeconds: 15, HealthCheckTimeoutSeconds: 5,
-      HealthyThresholdCount: 2, UnhealthyThresholdCount: 3,
+      TargetType: 'ip',
+      Port: 8080,
+      Protocol: 'HTTP',
+      HealthCheckPath: '/',
+      Matcher: { HttpCode: '200-399' },
+      HealthCheckIntervalSeconds: 15,
+      HealthCheckTimeoutSeconds: 5,
+      HealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 3,
       TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
     });
     expect(resourceOf(template, 'AWS::ECS::Service', 'ApiService').Properties.HealthCheckGracePeriodSeconds).toBe(60);
+  });
+
+  test('AWS constraint CT.ECS.PR.7: the app container has a memory hard limit (the task memory)', () => {
+    expect(containers(template).find((c) => c.Name === 'app').Memory).toBe(1024);
   });
 
   test('read-only root filesystem with a writable /tmp scratch volume', () => {
@@ -139,10 +154,12 @@ describe('MonitoredEcsService defaults', () => {
   test('AWS constraint: alarms can publish to an encrypted topic only with a customer managed key that allows CloudWatch', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAlarmTopicKey'), 'Arn'] } });
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        })]),
+      },
     });
   });
 
@@ -275,7 +292,9 @@ describe('MonitoredEcsService options', () => {
     const stack = newStack();
     const made = defaultService(stack);
     const other = new MonitoredEcsService(stack, 'Worker', {
-      cluster: made.service.cluster, image: IMAGE, logArchive: made.archive,
+      cluster: made.service.cluster,
+      image: IMAGE,
+      logArchive: made.archive,
       loadBalancer: ServiceLoadBalancer.sharedListener(made.service.listener, { priority: 10, pathPatterns: ['/worker/*'] }),
     });
     const template = Template.fromStack(stack);
@@ -294,7 +313,8 @@ describe('shared load balancer', () => {
   test('several services share one listener through path and host rules', () => {
     const { stack, first } = sharedSetup();
     new MonitoredEcsService(stack, 'Ai', {
-      cluster: first.cluster, image: IMAGE,
+      cluster: first.cluster,
+      image: IMAGE,
       loadBalancer: ServiceLoadBalancer.sharedListener(first.listener, { priority: 20, pathPatterns: ['/ai/*'], hostHeaders: ['api.example.com'] }),
     });
     const template = Template.fromStack(stack);
@@ -377,6 +397,11 @@ describe('everything on', () => {
     expect(config).toContain("targets: ['localhost:8080']");
     expect(config).toContain('api/v1/remote_write');
     expect(config).toContain('authenticator: sigv4auth');
+  });
+
+  test('AWS constraint: container memory limits add up to the task memory (app 896 + collector 128 MiB)', () => {
+    const byName = Object.fromEntries(containers(template).map((c: any) => [c.Name, c.Memory]));
+    expect(byName).toEqual({ 'app': 896, 'otel-collector': 128 });
   });
 
   test('Prometheus: the task role may only remote-write to that workspace', () => {

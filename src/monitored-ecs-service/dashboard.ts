@@ -52,14 +52,24 @@ export function grafanaDashboardModel(scope: Construct, source: DashboardSource,
     const dimensions: Record<string, string> = {};
     for (const d of config.dimensions ?? []) dimensions[d.name] = d.value as string;
     return {
-      refId, region, namespace: config.namespace, metricName: config.metricName, dimensions,
-      statistic: stat ?? config.statistic, period: String(config.period.toSeconds()), datasource: { type: 'cloudwatch', uid: '${cloudwatch}' },
+      refId,
+      region,
+      namespace: config.namespace,
+      metricName: config.metricName,
+      dimensions,
+      statistic: stat ?? config.statistic,
+      period: String(config.period.toSeconds()),
+      datasource: { type: 'cloudwatch', uid: '${cloudwatch}' },
     };
   };
   let id = 0;
   const panel = (title: string, targets: GrafanaTarget[], x: number, y: number, unit = 'short') => ({
-    id: ++id, title, type: 'timeseries', gridPos: { h: 8, w: 8, x, y },
-    fieldConfig: { defaults: { unit }, overrides: [] }, targets,
+    id: ++id,
+    title,
+    type: 'timeseries',
+    gridPos: { h: 8, w: 8, x, y },
+    fieldConfig: { defaults: { unit }, overrides: [] },
+    targets,
   });
   const panels: unknown[] = [
     panel('Requests and errors', [cw(source.metricRequestCount(), 'A'), cw(source.metricClientErrors(), 'B'), cw(source.metricServerErrors(), 'C')], 0, 0),

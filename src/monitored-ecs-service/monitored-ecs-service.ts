@@ -361,6 +361,8 @@ export class MonitoredEcsService extends Construct {
 
     this.container = this.taskDefinition.addContainer('app', {
       image: props.image,
+      // A hard limit per container; with the collector sidecar the two limits add up to the task's memory.
+      memoryLimitMiB: memoryLimitMiB - (props.prometheus ? COLLECTOR_MEMORY_MIB : 0),
       portMappings: [{ containerPort, name: 'http', appProtocol: ecs.AppProtocol.http }],
       environment: props.environment,
       secrets: props.secrets,
@@ -505,7 +507,7 @@ export class MonitoredEcsService extends Construct {
     // Prometheus
     if (props.prometheus) {
       const { workspace, collector } = addPrometheusSidecar(this, this.taskDefinition, containerPort,
-        Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }), this.logGroup, props.prometheus);
+        Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }), this.logGroup, props.prometheus, COLLECTOR_MEMORY_MIB);
       this.prometheusWorkspace = workspace;
       this.collectorContainer = collector;
       acknowledge(this.taskDefinition, [{
@@ -683,6 +685,9 @@ export class MonitoredEcsService extends Construct {
 }
 
 /** Writable paths the ECS Exec SSM agent needs (containers-roadmap #1359). */
+/** Memory hard limit of the OpenTelemetry collector sidecar. */
+const COLLECTOR_MEMORY_MIB = 128;
+
 const EXEC_AGENT_PATHS = ['/managed-agents', '/var/lib/amazon/ssm', '/var/log/amazon/ssm'];
 
 function defaultTaskSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {

@@ -71,7 +71,7 @@ export function collectorConfig(jobName: string, port: number, metricsPath: stri
 /** Add the collector sidecar and the one permission it needs (`aps:RemoteWrite` on the workspace). */
 export function addPrometheusSidecar(
   scope: Construct, taskDefinition: ecs.FargateTaskDefinition, appPort: number, jobName: string,
-  logGroup: logs.ILogGroup, options: PrometheusOptions,
+  logGroup: logs.ILogGroup, options: PrometheusOptions, memoryLimitMiB: number,
 ): { workspace: aps.CfnWorkspace; collector: ecs.ContainerDefinition } {
   const metricsPath = options.path ?? '/metrics';
   if (!metricsPath.startsWith('/')) {
@@ -88,7 +88,7 @@ export function addPrometheusSidecar(
     image: options.collectorImage ?? ecs.ContainerImage.fromRegistry(DEFAULT_COLLECTOR_IMAGE),
     essential: false,
     readonlyRootFilesystem: true,
-    memoryReservationMiB: 64,
+    memoryLimitMiB,
     environment: { AOT_CONFIG_CONTENT: config },
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'otel' }),
   });
