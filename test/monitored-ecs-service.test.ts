@@ -231,7 +231,9 @@ describe('MonitoredEcsService options', () => {
 
   test('alarms can be tuned and switched off; a disabled alarm is not a deployment alarm', () => {
     const stack = newStack();
-    const { service } = defaultService(stack, { alarms: { p99Latency: { threshold: 800 }, cpu: { enabled: false }, serverErrorRate: { enabled: false } } });
+    const { service } = defaultService(stack, {
+      alarms: { p99Latency: { threshold: 800 }, cpu: { enabled: false }, serverErrorRate: { enabled: false } },
+    });
     const template = Template.fromStack(stack);
     expect(service.alarms.cpu).toBeUndefined();
     template.resourceCountIs('AWS::CloudWatch::Alarm', 4);

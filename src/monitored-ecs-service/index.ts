@@ -1,5 +1,6 @@
-export * from './alarms';
-export * from './load-balancer';
+// Public API only: helpers in these files stay internal.
+export { AlarmOptions, CreatedAlarms, ServiceAlarmsOptions } from './alarms';
+export { NewLoadBalancerOptions, ServiceLoadBalancer, SharedListenerOptions } from './load-balancer';
 export * from './monitored-ecs-service';
-export * from './notifications';
-export * from './prometheus';
+export { ChatbotSlackChannel } from './notifications';
+export { PrometheusOptions } from './prometheus';

@@ -70,7 +70,9 @@ export function routeEcsEvents(scope: Construct, topic: sns.ITopic, clusterArn: 
 }
 
 /** Subscribe AWS Chatbot (Slack) to the topic. */
-export function subscribeChatbot(scope: Construct, topic: sns.ITopic, channel: ChatbotSlackChannel, defaultName: string): chatbot.SlackChannelConfiguration {
+export function subscribeChatbot(
+  scope: Construct, topic: sns.ITopic, channel: ChatbotSlackChannel, defaultName: string,
+): chatbot.SlackChannelConfiguration {
   const config = new chatbot.SlackChannelConfiguration(scope, 'SlackChannel', {
     slackChannelConfigurationName: channel.configurationName ?? defaultName,
     slackWorkspaceId: channel.workspaceId,

@@ -37,7 +37,9 @@ export interface PrometheusOptions {
 export const DEFAULT_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3';
 
 /** The collector's configuration: one Prometheus scrape job, remote write signed with SigV4. */
-export function collectorConfig(jobName: string, port: number, metricsPath: string, interval: Duration, remoteWriteUrl: string, region: string): string {
+export function collectorConfig(
+  jobName: string, port: number, metricsPath: string, interval: Duration, remoteWriteUrl: string, region: string,
+): string {
   return [
     'extensions:',
     '  sigv4auth:',
