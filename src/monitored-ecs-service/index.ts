@@ -1,6 +1,7 @@
-// Public API only: helpers in these files stay internal.
-export { AlarmOptions, CreatedAlarms, ServiceAlarmsOptions } from './alarms';
-export { NewLoadBalancerOptions, ServiceLoadBalancer, SharedListenerOptions } from './load-balancer';
+// Public API only: the helper functions in these files stay internal.
+export type { AlarmOptions, CreatedAlarms, ServiceAlarmsOptions } from './alarms';
+export type { NewLoadBalancerOptions, SharedListenerOptions } from './load-balancer';
+export { ServiceLoadBalancer } from './load-balancer';
 export * from './monitored-ecs-service';
-export { ChatbotSlackChannel } from './notifications';
-export { PrometheusOptions } from './prometheus';
+export type { ChatbotSlackChannel } from './notifications';
+export type { PrometheusOptions } from './prometheus';
