@@ -47,6 +47,10 @@ describe('MonitoredEcsService defaults', () => {
     expect(sg.SecurityGroupIngress).toBeUndefined();
   });
 
+  test('AWS constraint: DesiredCount is omitted so a stack update never resets a scaled-out service', () => {
+    expect(resourceOf(template, 'AWS::ECS::Service', 'ApiService').Properties.DesiredCount).toBeUndefined();
+  });
+
   test('rolling deployment keeps full capacity, with circuit breaker rollback and alarm rollback', () => {
     const svc = resourceOf(template, 'AWS::ECS::Service', 'ApiService').Properties;
     expect(svc.DeploymentConfiguration).toMatchObject({

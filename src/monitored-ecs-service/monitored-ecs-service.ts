@@ -486,7 +486,8 @@ export class MonitoredEcsService extends Construct {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
       serviceName: props.serviceName,
-      desiredCount: this.minTasks,
+      // No desiredCount: CloudFormation would send it on every update and undo autoscaling
+      // mid-deployment. ECS starts with one task; the scalable target raises it to minTasks.
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback },
