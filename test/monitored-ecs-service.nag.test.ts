@@ -1,4 +1,4 @@
-import { Aspects } from 'aws-cdk-lib';
+import { Aspects, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as nag2 from 'cdk-nag-v2';
 import { newStack } from './fixtures';
@@ -19,6 +19,14 @@ describe('MonitoredEcsService rule packs', () => {
     const stack = newStack();
     everythingOnService(stack);
     expect(formatFindings(nagFindings(stack).filter((f) => ours(f.resource)))).toEqual('');
+  });
+
+  test('acknowledgements are scoped: a wildcard the user grants to the task role is still reported', () => {
+    const stack = newStack();
+    const { service } = defaultService(stack);
+    service.taskDefinition.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+    const rules = nagFindings(stack).filter((f) => f.resource.startsWith('Test/Api/TaskDefinition/TaskRole')).map((f) => f.rule);
+    expect(rules).toContain('AwsSolutions-IAM5[Resource::*]');
   });
 
   test('cdk-nag 2 consumers see nothing from the service either', () => {

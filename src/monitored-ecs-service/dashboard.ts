@@ -17,9 +17,7 @@ export interface DashboardSource {
 
 /** CloudWatch dashboard: traffic, errors, latency percentiles, hosts, CPU, memory, tasks, alarms. */
 export function createServiceDashboard(scope: Construct, source: DashboardSource, alarms: cloudwatch.IAlarm[]): cloudwatch.Dashboard {
-  const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
-    defaultInterval: undefined,
-  });
+  const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard');
   const graph = (title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = []) =>
     new cloudwatch.GraphWidget({ title, left, right, width: 8, height: 6 });
   dashboard.addWidgets(
