@@ -1,7 +1,7 @@
 import {
-  Duration, Stack, aws_applicationautoscaling as appscaling, aws_cloudwatch_actions as cw_actions, aws_ecs as ecs, aws_sns as sns, aws_ssm as ssm,
+  Duration, Stack, aws_applicationautoscaling as appscaling, aws_ec2 as ec2, aws_cloudwatch_actions as cw_actions, aws_ecs as ecs, aws_sns as sns, aws_ssm as ssm,
 } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { MonitoredEcsService, ServiceLoadBalancer } from '../src';
 import { newStack } from './fixtures';
 import { IMAGE, defaultService, everythingOnService } from './monitored-ecs-service.fixtures';
@@ -160,11 +160,33 @@ describe('MonitoredEcsService defaults', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({
-          Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+          Sid: 'AllowCloudWatchAlarms',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
           Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         })]),
       },
     });
+  });
+
+  test('AWS constraint: a topic with a resource policy must allow CloudWatch alarms to publish', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'AllowCloudWatchAlarmsToPublish',
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+        })]),
+      },
+    });
+  });
+
+  test('the service waits for the cluster capacity provider association', () => {
+    const svc = resourceOf(template, 'AWS::ECS::Service', 'ApiService');
+    expect(svc.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ApiCluster.*/)]));
+    const association = Object.keys(template.findResources('AWS::ECS::ClusterCapacityProviderAssociations'))[0];
+    expect(svc.DependsOn).toContain(association);
   });
 
   test('ECS deployment failures and unexpected task stops are routed to the topic', () => {
@@ -175,7 +197,13 @@ describe('MonitoredEcsService defaults', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({
         'detail-type': ['ECS Task State Change'],
-        'detail': Match.objectLike({ lastStatus: ['STOPPED'], stopCode: [{ 'anything-but': ['UserInitiated', 'ServiceSchedulerInitiated'] }] }),
+        'detail': Match.objectLike({
+          lastStatus: ['STOPPED'],
+          $or: [
+            { stopCode: [{ 'anything-but': ['UserInitiated', 'ServiceSchedulerInitiated', 'SpotInterruption'] }] },
+            { stoppedReason: [{ prefix: 'Task failed' }] },
+          ],
+        }),
       }),
     });
   });
@@ -260,6 +288,22 @@ describe('MonitoredEcsService options', () => {
     const { service } = defaultService(stack, { alarmTopic: topic });
     expect(service.alarmTopic).toBe(topic);
     Template.fromStack(stack).resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  test('tasks in isolated subnets get a warning about the endpoints they need', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Isolated', {
+      natGateways: 0,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
+        { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ],
+    });
+    const { archive, certificate } = defaultService(stack);
+    new MonitoredEcsService(stack, 'Isolated1', {
+      vpc, image: IMAGE, loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, accessLogs: archive }),
+    });
+    Annotations.fromStack(stack).hasWarning('/Test/Isolated1', Match.stringLikeRegexp('interface endpoints for ECR'));
   });
 
   test('addAlarmAction adds an action to every alarm', () => {
@@ -403,6 +447,7 @@ describe('everything on', () => {
     expect(config).toContain("targets: ['localhost:8080']");
     expect(config).toContain('api/v1/remote_write');
     expect(config).toContain('authenticator: sigv4auth');
+    expect(config).toContain('processors: [memory_limiter, batch]');
   });
 
   test('AWS constraint: container memory limits add up to the task memory (app 896 + collector 128 MiB)', () => {

@@ -68,9 +68,10 @@ async function webhookUrl() {
   const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');
   const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: process.env.WEBHOOK_SECRET_ARN }));
   const value = (out.SecretString || '').trim();
-  // The secret may be the URL itself or JSON with a `url` field.
-  cachedUrl = value.startsWith('{') ? JSON.parse(value).url : value;
-  if (!cachedUrl || !cachedUrl.startsWith('https://')) throw new Error('Slack webhook secret must hold an https URL (or JSON {"url": ...})');
+  // The secret may be the URL itself or JSON with a `url` field; check it before caching it.
+  const url = value.startsWith('{') ? JSON.parse(value).url : value;
+  if (!url || !String(url).startsWith('https://')) throw new Error('Slack webhook secret must hold an https URL (or JSON {"url": ...})');
+  cachedUrl = url;
   return cachedUrl;
 }
 

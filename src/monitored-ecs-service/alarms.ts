@@ -135,6 +135,6 @@ export function createServiceAlarms(scope: Construct, namePrefix: string, metric
 
 /** `<stack name>-<path>`, keeping the path short enough for CloudWatch's 255-character alarm names. */
 export function alarmNamePrefix(scope: Construct): string {
-  const path = scope.node.path.split('/').slice(1).join('-').replace(/[^A-Za-z0-9_.-]/g, '').slice(-120);
+  const path = scope.node.path.split('/').slice(1).join('-').replace(/[^A-Za-z0-9_.-]/g, '').slice(-100);
   return `${Aws.STACK_NAME}-${path}`;
 }

@@ -19,8 +19,8 @@ export interface NewLoadBalancerOptions {
   readonly internetFacing?: boolean;
 
   /**
-   * Protect the load balancer from deletion.
-   * @default false
+   * Protect the load balancer from deletion (turn off before deleting the stack).
+   * @default true
    */
   readonly deletionProtection?: boolean;
 

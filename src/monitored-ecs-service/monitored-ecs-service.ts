@@ -1,5 +1,5 @@
 import {
-  Annotations, Duration, Names, RemovalPolicy, Stack, Token,
+  Annotations, Duration, Names, RemovalPolicy, Stack,
   aws_applicationautoscaling as appscaling, aws_aps as aps, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cw_actions, aws_ec2 as ec2, aws_ecs as ecs, aws_events as events, aws_elasticloadbalancingv2 as elbv2,
   aws_kms as kms, aws_lambda as lambda, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns,
@@ -204,7 +204,8 @@ export interface MonitoredEcsServiceProps {
    */
   readonly readonlyRootFilesystem?: boolean;
   /**
-   * Writable scratch directories (task storage) mounted in the container.
+   * Writable scratch directories (task storage) mounted in the container. Fargate creates them
+   * owned by root: with a non-root `user`, declare them as VOLUMEs owned by that user in the image.
    * @default ['/tmp']
    */
   readonly scratchPaths?: string[];
@@ -311,7 +312,6 @@ export class MonitoredEcsService extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoredEcsServiceProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const containerPort = props.containerPort ?? 8080;
     const cpu = props.cpu ?? 512;
     const memoryLimitMiB = props.memoryLimitMiB ?? 1024;
@@ -504,6 +504,8 @@ export class MonitoredEcsService extends Construct {
       capacityProviderStrategies: spotShare > 0 ? spotStrategy(spotShare) : undefined,
     });
     this.targetGroup.addTarget(this.service.loadBalancerTarget({ containerName: 'app', containerPort }));
+    // The service may only start once the cluster's capacity providers are associated.
+    if (this.cluster instanceof ecs.Cluster) this.service.node.addDependency(this.cluster);
 
     // Prometheus
     if (props.prometheus) {
@@ -551,7 +553,17 @@ export class MonitoredEcsService extends Construct {
     this.dashboard = createServiceDashboard(this, this, this.allAlarms());
 
     acknowledgeServiceFindings(this, props.enableExecuteCommand ?? false);
-    if (!Token.isUnresolved(stack.region) && props.enableExecuteCommand && subnets.subnetType === ec2.SubnetType.PRIVATE_ISOLATED) {
+    if (subnets.subnetType === ec2.SubnetType.PRIVATE_ISOLATED) {
+      Annotations.of(this).addWarningV2('cdk-three-tier:isolatedTasks',
+        'Tasks run in isolated subnets: the VPC needs interface endpoints for ECR (api, dkr), CloudWatch Logs and Secrets Manager, ' +
+        'an S3 gateway endpoint, and images from ECR (public.ecr.aws has no endpoint).');
+    }
+    if (props.user && readonlyRoot && writable.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-three-tier:nonRootScratch',
+        `Scratch volumes on Fargate are owned by root; user '${props.user}' can write to ${writable.join(', ')} only if the image ` +
+        'creates those directories with its ownership (a VOLUME in the Dockerfile).');
+    }
+    if (props.enableExecuteCommand && subnets.subnetType === ec2.SubnetType.PRIVATE_ISOLATED) {
       Annotations.of(this).addWarningV2('cdk-three-tier:execWithoutNat',
         'ECS Exec from isolated subnets needs an ssmmessages interface endpoint in the VPC.');
     }
