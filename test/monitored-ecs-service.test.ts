@@ -1,5 +1,6 @@
 import {
-  Duration, Stack, aws_applicationautoscaling as appscaling, aws_ec2 as ec2, aws_cloudwatch_actions as cw_actions, aws_ecs as ecs, aws_sns as sns, aws_ssm as ssm,
+  Duration, Stack, aws_applicationautoscaling as appscaling, aws_ec2 as ec2, aws_cloudwatch_actions as cw_actions,
+  aws_ecs as ecs, aws_sns as sns, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { MonitoredEcsService, ServiceLoadBalancer } from '../src';
@@ -287,7 +288,12 @@ describe('MonitoredEcsService options', () => {
     const topic = new sns.Topic(stack, 'Ops');
     const { service } = defaultService(stack, { alarmTopic: topic });
     expect(service.alarmTopic).toBe(topic);
-    Template.fromStack(stack).resourceCountIs('AWS::SNS::Topic', 1);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToPublish' })]) },
+    });
   });
 
   test('tasks in isolated subnets get a warning about the endpoints they need', () => {

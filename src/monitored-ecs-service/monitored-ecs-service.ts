@@ -10,7 +10,7 @@ import { AlarmMetrics, CreatedAlarms, ServiceAlarmsOptions, alarmNamePrefix, cre
 import { createServiceDashboard, grafanaDashboardModel } from './dashboard';
 import { validateFargateSize } from './fargate-size';
 import { ServiceLoadBalancer, claimListenerRule } from './load-balancer';
-import { ChatbotSlackChannel, createAlarmTopic, routeEcsEvents, subscribeChatbot, subscribeWebhook } from './notifications';
+import { ChatbotSlackChannel, allowAlarmsToPublish, createAlarmTopic, routeEcsEvents, subscribeChatbot, subscribeWebhook } from './notifications';
 import { PrometheusOptions, addPrometheusSidecar } from './prometheus';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { acknowledge } from '../private/nag';
@@ -534,6 +534,7 @@ export class MonitoredEcsService extends Construct {
     this.alarms = createServiceAlarms(this, namePrefix, this.alarmMetrics(), alarmOptions);
     if (props.alarmTopic) {
       this.alarmTopic = props.alarmTopic;
+      allowAlarmsToPublish(props.alarmTopic);
     } else {
       this.alarmTopic = createAlarmTopic(this).topic;
     }
