@@ -252,6 +252,8 @@ export interface MonitoredEcsServiceProps {
   readonly slackChatbot?: ChatbotSlackChannel;
   /**
    * Post notifications to a Slack incoming webhook whose URL (or JSON `{"url": ...}`) is this secret.
+   * If the secret uses a customer managed key that the `ISecret` does not carry (an imported
+   * secret), that key's policy must let the notifier role decrypt.
    * @default - no webhook
    */
   readonly slackWebhookSecret?: secretsmanager.ISecret;
