@@ -8,7 +8,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { albLogWriterPrincipals } from './elb-principal';
 import { cloudFrontErrorsSql, createLogQueries } from './queries';
-import { acknowledge } from '../private/nag';
+import { acknowledge, inCompliancePacks } from '../private/nag';
 
 /** How objects in the archive are encrypted at rest. */
 export enum LogArchiveEncryption {
@@ -282,9 +282,7 @@ export class LogArchiveBucket extends Construct {
       });
       acknowledge(accessLogs, [
         { id: 'AwsSolutions-S1', reason: 'This is the access-log target of the log archive; logging it into itself would loop.' },
-        { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: 'This is the access-log target of the log archive; logging it into itself would loop.' },
-        { id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: 'This is the access-log target of the log archive; logging it into itself would loop.' },
-        { id: 'PCI.DSS.321-S3BucketLoggingEnabled', reason: 'This is the access-log target of the log archive; logging it into itself would loop.' },
+        ...inCompliancePacks('S3BucketLoggingEnabled', 'This is the access-log target of the log archive; logging it into itself would loop.'),
         ...sseS3Acks('S3 server access logging only delivers to buckets encrypted with SSE-S3.'),
         ...replicationAcks(),
       ]);
@@ -564,10 +562,8 @@ export class LogArchiveBucket extends Construct {
       encryptionKey: this.encryptionKey,
     });
     if (!this.encryptionKey) {
-      acknowledge(errorLogs, ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
-        id: `${pack}-CloudWatchLogGroupEncrypted`,
-        reason: 'Holds Firehose delivery errors only (no log content); CloudWatch Logs encrypts it at rest with service keys.',
-      })));
+      acknowledge(errorLogs, inCompliancePacks('CloudWatchLogGroupEncrypted',
+        'Holds Firehose delivery errors only (no log content); CloudWatch Logs encrypts it at rest with service keys.'));
     }
 
     // The L2 destination would grant read/write on the whole bucket; we give the role exactly
@@ -753,12 +749,10 @@ function enableEventBridge(bucket: s3.Bucket): void {
 }
 
 function sseS3Acks(reason: string) {
-  return ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS']
-    .map((id) => ({ id, reason }));
+  return inCompliancePacks('S3DefaultEncryptionKMS', reason);
 }
 
 function replicationAcks() {
-  const reason = 'Log archives are single-Region by design; cross-Region replication is the consumer\'s choice (S3 replication of the whole bucket).';
-  return ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled']
-    .map((id) => ({ id, reason }));
+  return inCompliancePacks('S3BucketReplicationEnabled',
+    'Log archives are single-Region by design; cross-Region replication is the consumer\'s choice (S3 replication of the whole bucket).');
 }

@@ -5,7 +5,7 @@ import {
   aws_sns_subscriptions as subscriptions,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { acknowledge } from '../private/nag';
+import { acknowledge, inCompliancePacks } from '../private/nag';
 
 /** A Slack channel that AWS Chatbot posts to. */
 export interface ChatbotSlackChannel {
@@ -144,22 +144,14 @@ export function subscribeWebhook(scope: Construct, topic: sns.ITopic, secret: se
   fn.node.addDependency(policy);
   topic.addSubscription(new subscriptions.LambdaSubscription(fn));
   acknowledge(fn, [
-    ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
-      id: `${pack}-LambdaInsideVPC`,
-      reason: 'Posts to Slack over the internet; placing it in a VPC would need a NAT gateway and adds nothing.',
-    })),
-    ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
-      id: `${pack}-LambdaConcurrency`,
-      reason: 'No reserved concurrency: new accounts (quota 10) reject any reservation; traffic is a few alarms an hour.',
-    })),
-    ...['NIST.800.53.R5', 'HIPAA.Security'].map((pack) => ({
-      id: `${pack}-LambdaDLQ`,
-      reason: 'Notifications are best effort: SNS retries delivery, and alarm state stays visible in CloudWatch.',
-    })),
+    ...inCompliancePacks('LambdaInsideVPC',
+      'Posts to Slack over the internet; placing it in a VPC would need a NAT gateway and adds nothing.'),
+    ...inCompliancePacks('LambdaConcurrency',
+      'No reserved concurrency: new accounts (quota 10) reject any reservation; traffic is a few alarms an hour.'),
+    ...inCompliancePacks('LambdaDLQ',
+      'Notifications are best effort: SNS retries delivery, and alarm state stays visible in CloudWatch.', ['NIST.800.53.R5', 'HIPAA.Security']),
   ]);
-  acknowledge(logGroup, ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
-    id: `${pack}-CloudWatchLogGroupEncrypted`,
-    reason: 'Notifier diagnostics only (no secrets are logged); CloudWatch Logs encrypts them with service keys.',
-  })));
+  acknowledge(logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted',
+    'Notifier diagnostics only (no secrets are logged); CloudWatch Logs encrypts them with service keys.'));
   return fn;
 }

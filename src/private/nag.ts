@@ -9,6 +9,17 @@ export interface NagAcknowledgement {
   readonly reason: string;
 }
 
+/** The compliance packs that name their rules `<pack>-<Rule>`. */
+const COMPLIANCE_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
+
+/**
+ * The same rule, with the same reason, in each compliance pack that has it
+ * (all three unless `packs` names fewer).
+ */
+export function inCompliancePacks(rule: string, reason: string, packs: string[] = COMPLIANCE_PACKS): NagAcknowledgement[] {
+  return packs.map((pack) => ({ id: `${pack}-${rule}`, reason }));
+}
+
 /**
  * Acknowledge findings on one construct so that consumers running cdk-nag see nothing from us.
  *
