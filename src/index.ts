@@ -1,2 +1,3 @@
 export * from './log-archive-bucket';
 export * from './monitored-ecs-service';
+export * from './three-tier-app';

@@ -80,22 +80,13 @@ export interface ScalingWindowOptions {
   readonly maxTasks?: number;
 }
 
-/** Properties of a `MonitoredEcsService`. */
-export interface MonitoredEcsServiceProps {
-  /** Where traffic comes from: `ServiceLoadBalancer.newLoadBalancer(...)` or `ServiceLoadBalancer.sharedListener(...)`. */
-  readonly loadBalancer: ServiceLoadBalancer;
+/**
+ * What a `MonitoredEcsService` runs and how it behaves, without where its traffic comes from;
+ * `AppTier.addService` takes these too.
+ */
+export interface MonitoredEcsServiceOptions {
   /** The container image (registry or local asset). */
   readonly image: ecs.ContainerImage;
-  /**
-   * The VPC; required unless `cluster` is given.
-   * @default - the cluster's VPC
-   */
-  readonly vpc?: ec2.IVpc;
-  /**
-   * The cluster to run in.
-   * @default - a new cluster with Container Insights (enhanced) and Fargate capacity providers
-   */
-  readonly cluster?: ecs.ICluster;
   /**
    * Subnets of the tasks.
    * @default - private subnets with egress, or isolated subnets when the VPC has none
@@ -262,6 +253,22 @@ export interface MonitoredEcsServiceProps {
    * @default - no Prometheus scraping
    */
   readonly prometheus?: PrometheusOptions;
+}
+
+/** Properties of a `MonitoredEcsService`. */
+export interface MonitoredEcsServiceProps extends MonitoredEcsServiceOptions {
+  /** Where traffic comes from: `ServiceLoadBalancer.newLoadBalancer(...)` or `ServiceLoadBalancer.sharedListener(...)`. */
+  readonly loadBalancer: ServiceLoadBalancer;
+  /**
+   * The VPC; required unless `cluster` is given.
+   * @default - the cluster's VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * The cluster to run in.
+   * @default - a new cluster with Container Insights (enhanced) and Fargate capacity providers
+   */
+  readonly cluster?: ecs.ICluster;
 }
 
 /**

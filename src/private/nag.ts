@@ -29,7 +29,13 @@ export function inCompliancePacks(rule: string, reason: string, packs: string[] 
  */
 export function acknowledge(construct: IConstruct, acks: NagAcknowledgement[]): void {
   for (const ack of acks) {
-    Validations.of(construct).acknowledge({ id: ack.id, reason: ack.reason });
+    if (ack.id.split('::').length > 2) {
+      // Findings about AWS managed policies (`IAM4[Policy::arn:<AWS::Partition>:...]`) hold '::',
+      // which Validations.acknowledge refuses as an id; record them the way it records others.
+      recordAcknowledgment(construct, ack);
+    } else {
+      Validations.of(construct).acknowledge({ id: ack.id, reason: ack.reason });
+    }
   }
   const resource = cfnResourceOf(construct);
   if (!resource) {
@@ -47,6 +53,17 @@ export function acknowledge(construct: IConstruct, acks: NagAcknowledgement[]): 
     merged.push(entry as NagAcknowledgement);
   }
   resource.addMetadata('cdk_nag', { rules_to_suppress: merged });
+}
+
+function recordAcknowledgment(construct: IConstruct, ack: NagAcknowledgement): void {
+  const key = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
+  const previous = construct.node.metadata.filter((m) => m.type === key).pop()?.data ?? {};
+  construct.node.addMetadata(key, { ...previous, [ack.id]: ack.reason });
+}
+
+/** The finding id of an AWS managed policy attached to a role (cdk-nag AwsSolutions-IAM4). */
+export function managedPolicyFinding(policyName: string): string {
+  return `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policyName}]`;
 }
 
 function cfnResourceOf(construct: IConstruct): CfnResource | undefined {

@@ -1,0 +1,169 @@
+import { Duration, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_sns as sns } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { LogArchiveBucket } from '../log-archive-bucket';
+import { MonitoredEcsService, MonitoredEcsServiceOptions, ServiceLoadBalancer } from '../monitored-ecs-service';
+import { createAlarmTopic } from '../monitored-ecs-service/notifications';
+import { acknowledge, inCompliancePacks } from '../private/nag';
+
+/** A service of the app tier: a `MonitoredEcsService` plus how the shared listener routes to it. */
+export interface AppServiceOptions extends MonitoredEcsServiceOptions {
+  /**
+   * Paths routed to this service (CloudFront sends only the API path pattern to the load balancer).
+   * @default ['/api/*']
+   */
+  readonly pathPatterns?: string[];
+  /**
+   * Host headers routed to this service, in addition to the paths.
+   * @default - any host
+   */
+  readonly hostHeaders?: string[];
+  /**
+   * Listener rule priority, unique on the shared listener.
+   * @default - 10 for the first service, 20 for the second, ...
+   */
+  readonly priority?: number;
+}
+
+/** Defaults a cost profile sets for every service (each service may still set its own). */
+export interface AppServiceDefaults {
+  /** Minimum task count. */
+  readonly minTasks: number;
+  /** Maximum task count. */
+  readonly maxTasks: number;
+  /** Share of Fargate Spot. */
+  readonly spotShare: number;
+}
+
+/** Properties of an `AppTier`. */
+export interface AppTierProps {
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
+  /** Archive of the load balancer's access logs and the services' logs. */
+  readonly logArchive: LogArchiveBucket;
+  /**
+   * Subnets of the load balancer and the tasks.
+   * @default - private subnets with egress, or isolated subnets when the VPC has none
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Topic that receives every alarm and ECS event of the services.
+   * @default - a new topic encrypted with a new KMS key
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Protect the load balancer from deletion.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Values a service gets where its options are silent.
+   * @default - 2 to 10 tasks on on-demand Fargate
+   */
+  readonly serviceDefaults?: AppServiceDefaults;
+}
+
+/**
+ * The app tier: one ECS cluster and one internal Application Load Balancer that CloudFront reaches
+ * through a VPC origin, with `MonitoredEcsService`s routed by path or host on its listener.
+ */
+export class AppTier extends Construct {
+  /** The ECS cluster (Container Insights enhanced, Fargate and Fargate Spot providers). */
+  public readonly cluster: ecs.Cluster;
+  /** The internal load balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The HTTP listener (port 80) that CloudFront's VPC origin connects to. */
+  public readonly listener: elbv2.ApplicationListener;
+  /** Topic that receives every alarm and ECS event. */
+  public readonly alarmTopic: sns.ITopic;
+  /** The services, in the order they were added. */
+  public readonly services: MonitoredEcsService[] = [];
+
+  private readonly vpc: ec2.IVpc;
+  private readonly vpcSubnets?: ec2.SubnetSelection;
+  private readonly logArchive: LogArchiveBucket;
+  private readonly defaults?: AppServiceDefaults;
+  private readonly routes = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, props: AppTierProps) {
+    super(scope, id);
+    this.vpc = props.vpc;
+    this.vpcSubnets = props.vpcSubnets;
+    this.logArchive = props.logArchive;
+    this.defaults = props.serviceDefaults;
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENHANCED,
+      enableFargateCapacityProviders: true,
+    });
+    this.alarmTopic = props.alarmTopic ?? createAlarmTopic(this).topic;
+
+    const sg = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc: props.vpc,
+      description: `Load balancer of ${this.node.path}; admits CloudFront's VPC origin only`,
+      allowAllOutbound: false,
+    });
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? defaultSubnets(props.vpc),
+      internetFacing: false,
+      securityGroup: sg,
+      dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? true,
+      idleTimeout: Duration.seconds(60),
+    });
+    props.logArchive.addApplicationLoadBalancer(this.loadBalancer);
+    this.listener = this.loadBalancer.addListener('Http', {
+      port: 80,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      open: false,
+      defaultAction: elbv2.ListenerAction.fixedResponse(404, {
+        contentType: 'application/json',
+        messageBody: '{"message":"no service routes this path"}',
+      }),
+    });
+    acknowledge(this.loadBalancer, [
+      ...inCompliancePacks('ALBWAFEnabled', 'The load balancer is internal; WAF runs on the CloudFront distribution, its only way in.',
+        ['NIST.800.53.R5', 'PCI.DSS.321']),
+      ...(props.deletionProtection ?? true ? [] : inCompliancePacks('ELBDeletionProtectionEnabled',
+        'Deletion protection is off by choice (development profile or deletionProtection: false).', ['NIST.800.53.R5', 'HIPAA.Security'])),
+    ]);
+    acknowledge(this.listener, [
+      ...inCompliancePacks('ELBv2ACMCertificateRequired',
+        'CloudFront reaches the internal load balancer through a VPC origin over the AWS network; viewers use HTTPS on CloudFront.'),
+      ...inCompliancePacks('ALBHttpToHttpsRedirection',
+        'Only CloudFront\'s VPC origin reaches this internal listener; redirecting would loop. Viewers use HTTPS on CloudFront.',
+        ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']),
+    ]);
+  }
+
+  /** Run a service behind the shared listener. */
+  public addService(id: string, options: AppServiceOptions): MonitoredEcsService {
+    const pathPatterns = options.pathPatterns ?? (options.hostHeaders?.length ? undefined : ['/api/*']);
+    const priority = options.priority ?? (this.services.length + 1) * 10;
+    const routeKey = JSON.stringify([pathPatterns ?? [], options.hostHeaders ?? []]);
+    const clash = this.routes.get(routeKey);
+    if (clash) {
+      throw new Error(`AppTier: service '${id}' routes the same paths and hosts as '${clash}' (${routeKey}); ` +
+        'give one of them other pathPatterns or hostHeaders, or the second never receives traffic.');
+    }
+    this.routes.set(routeKey, id);
+    const service = new MonitoredEcsService(this, id, {
+      minTasks: this.defaults?.minTasks,
+      maxTasks: this.defaults?.maxTasks,
+      spotShare: this.defaults?.spotShare,
+      logArchive: this.logArchive,
+      ...options,
+      loadBalancer: ServiceLoadBalancer.sharedListener(this.listener, { priority, pathPatterns, hostHeaders: options.hostHeaders }),
+      cluster: this.cluster,
+      vpc: this.vpc,
+      vpcSubnets: options.vpcSubnets ?? this.vpcSubnets,
+      alarmTopic: options.alarmTopic ?? this.alarmTopic,
+    });
+    this.services.push(service);
+    return service;
+  }
+}
+
+function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  return { subnetType: vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
+}

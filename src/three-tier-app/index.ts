@@ -1,0 +1,10 @@
+export * from './app-tier';
+export * from './auth';
+export * from './data-tier';
+export * from './edge';
+export * from './network';
+export type { SystemAlarms } from './observe';
+export * from './profile';
+export * from './three-tier-app';
+export { WebTier } from './web-tier';
+export type { WebDomainProps, WebTierProps } from './web-tier';

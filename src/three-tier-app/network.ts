@@ -1,0 +1,254 @@
+import { Aspects, Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { LogArchiveBucket } from '../log-archive-bucket';
+import { acknowledge, inCompliancePacks } from '../private/nag';
+
+/** Options of a NAT instance. */
+export interface NatInstanceOptions {
+  /**
+   * Instance type of the NAT instance.
+   * @default t4g.nano (Graviton, about $3 a month)
+   */
+  readonly instanceType?: ec2.InstanceType;
+}
+
+/** How private subnets reach the internet. */
+export abstract class NatMode {
+  /**
+   * No NAT: the app subnets are isolated and reach AWS services through VPC endpoints only
+   * (interface endpoints for ECR, CloudWatch Logs, Secrets Manager and SSM; gateway endpoints for
+   * S3 and DynamoDB). Images must come from ECR.
+   */
+  public static none(): NatMode {
+    return new NatChoice('none', 0);
+  }
+
+  /** One NAT gateway shared by every AZ (an AZ outage cuts the others' egress). */
+  public static singleGateway(): NatMode {
+    return new NatChoice('singleGateway', 1);
+  }
+
+  /** One NAT gateway per AZ: egress survives the loss of an AZ. */
+  public static gatewayPerAz(): NatMode {
+    return new NatChoice('gatewayPerAz', 99);
+  }
+
+  /**
+   * One NAT instance (Amazon Linux 2023) shared by every AZ: a tenth of a NAT gateway's cost,
+   * for development and low traffic. It is a single instance without automatic recovery.
+   */
+  public static instance(options: NatInstanceOptions = {}): NatMode {
+    return new NatChoice('instance', 1, options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO));
+  }
+
+  /** Name of the mode: `none`, `singleGateway`, `gatewayPerAz` or `instance`. */
+  public abstract readonly kind: string;
+  /** @internal */
+  public abstract readonly _natCount: number;
+  /** @internal */
+  public abstract readonly _instanceType?: ec2.InstanceType;
+}
+
+class NatChoice extends NatMode {
+  constructor(public readonly kind: string, public readonly _natCount: number, public readonly _instanceType?: ec2.InstanceType) {
+    super();
+  }
+}
+
+/** Properties of a `Network`. */
+export interface NetworkProps {
+  /**
+   * Use this VPC instead of creating one. Its private subnets with egress (or else its isolated
+   * subnets) host the services; its isolated subnets host the database.
+   * @default - a new VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Number of Availability Zones of a new VPC, 2 or 3.
+   * @default 2
+   */
+  readonly maxAzs?: number;
+  /**
+   * How the app subnets of a new VPC reach the internet.
+   * @default NatMode.singleGateway()
+   */
+  readonly natMode?: NatMode;
+  /**
+   * Address range of a new VPC.
+   * @default ec2.IpAddresses.cidr('10.0.0.0/16')
+   */
+  readonly ipAddresses?: ec2.IIpAddresses;
+  /**
+   * Interface endpoints to create. With `NatMode.none()` the ones the services need are always
+   * added (ECR api and dkr, CloudWatch Logs, Secrets Manager, SSM).
+   * @default - none with NAT; the service set without NAT
+   */
+  readonly interfaceEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
+  /**
+   * Archive that receives the VPC flow logs (all traffic, Parquet, hourly partitions).
+   * @default - no flow logs
+   */
+  readonly logArchive?: LogArchiveBucket;
+}
+
+/** Interface endpoints that Fargate tasks need when they have no NAT. */
+const ENDPOINTS_WITHOUT_NAT: Array<[string, ec2.InterfaceVpcEndpointAwsService]> = [
+  ['EcrApi', ec2.InterfaceVpcEndpointAwsService.ECR],
+  ['EcrDocker', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
+  ['Logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+  ['SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
+  ['Ssm', ec2.InterfaceVpcEndpointAwsService.SSM],
+];
+
+/**
+ * The network tier: a VPC over 2-3 AZs with public, app (private with egress, or isolated without
+ * NAT) and data (isolated) subnets, gateway endpoints for S3 and DynamoDB, interface endpoints when
+ * there is no NAT, and flow logs into the archive.
+ */
+export class Network extends Construct {
+  /** The VPC. */
+  public readonly vpc: ec2.IVpc;
+  /** The NAT mode (for a given VPC: what its private subnets show, `gateway` or `none`). */
+  public readonly natMode: NatMode;
+  /** Subnets of the services. */
+  public readonly appSubnets: ec2.SubnetSelection;
+  /** Subnets of the database. */
+  public readonly dataSubnets: ec2.SubnetSelection;
+  /** Interface endpoints by service name (e.g. `ecr.api`). */
+  public readonly interfaceEndpoints: Record<string, ec2.InterfaceVpcEndpoint> = {};
+  /** The NAT instance provider, with `NatMode.instance()`. */
+  public readonly natInstanceProvider?: ec2.NatInstanceProviderV2;
+  /** The flow log, when `logArchive` is given. */
+  public readonly flowLog?: ec2.FlowLog;
+
+  private readonly endpointClients: ec2.IConnectable[] = [];
+
+  constructor(scope: Construct, id: string, props: NetworkProps = {}) {
+    super(scope, id);
+    const maxAzs = props.maxAzs ?? 2;
+    if (!Token.isUnresolved(maxAzs) && (maxAzs < 2 || maxAzs > 3)) {
+      throw new Error(`Network: maxAzs must be 2 or 3 (got ${maxAzs}); an ALB and Aurora need subnets in at least two AZs.`);
+    }
+    if (props.vpc && (props.natMode || props.maxAzs || props.ipAddresses)) {
+      throw new Error('Network: natMode, maxAzs and ipAddresses shape a new VPC; remove them when you pass vpc.');
+    }
+
+    if (props.vpc) {
+      this.vpc = props.vpc;
+      const hasEgress = props.vpc.privateSubnets.length > 0;
+      this.natMode = hasEgress ? NatMode.singleGateway() : NatMode.none();
+      this.appSubnets = { subnetType: hasEgress ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
+      this.dataSubnets = { subnetType: props.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    } else {
+      const natMode = props.natMode ?? NatMode.singleGateway();
+      this.natMode = natMode;
+      const noNat = natMode._natCount === 0;
+      if (natMode._instanceType) {
+        this.natInstanceProvider = ec2.NatProvider.instanceV2({
+          instanceType: natMode._instanceType,
+          defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
+          associatePublicIpAddress: true,
+        });
+      }
+      const vpc = new ec2.Vpc(this, 'Vpc', {
+        maxAzs,
+        ipAddresses: props.ipAddresses ?? ec2.IpAddresses.cidr('10.0.0.0/16'),
+        natGateways: noNat ? 0 : Math.min(natMode._natCount, maxAzs),
+        natGatewayProvider: this.natInstanceProvider,
+        subnetConfiguration: [
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+          { name: 'App', subnetType: noNat ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+          { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+        ],
+        restrictDefaultSecurityGroup: true,
+        gatewayEndpoints: {
+          S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
+          DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+        },
+      });
+      acknowledgePublicRoutes(vpc);
+      this.vpc = vpc;
+      this.appSubnets = { subnetGroupName: 'App' };
+      this.dataSubnets = { subnetGroupName: 'Data' };
+      if (this.natInstanceProvider) {
+        // The NAT instance forwards whatever the VPC sends it; nothing from outside may start a connection.
+        this.natInstanceProvider.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.allTraffic(), 'From the VPC');
+        // The NAT script never reads instance metadata, so IMDSv1 can go.
+        Aspects.of(this).add(new ec2.InstanceRequireImdsv2Aspect());
+        hardenNatInstances(this.natInstanceProvider);
+      }
+    }
+
+    const wanted = [...(props.interfaceEndpoints ?? []).map((s): [string, ec2.InterfaceVpcEndpointAwsService] => [endpointId(s), s])];
+    if (this.natMode._natCount === 0 && !props.vpc) wanted.unshift(...ENDPOINTS_WITHOUT_NAT);
+    for (const [endpoint, service] of wanted) this.addInterfaceEndpoint(endpoint, service);
+
+    if (props.logArchive) {
+      this.flowLog = props.logArchive.addVpcFlowLogs(this.vpc);
+    }
+  }
+
+  /**
+   * Add an interface endpoint in the app subnets (once per service). It admits, on 443, only the
+   * security groups given to `allowEndpointsFrom` (before or after).
+   */
+  public addInterfaceEndpoint(id: string, service: ec2.InterfaceVpcEndpointAwsService): ec2.InterfaceVpcEndpoint {
+    const existing = this.interfaceEndpoints[service.shortName];
+    if (existing) return existing;
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, `${id}Endpoint`, {
+      vpc: this.vpc,
+      service,
+      subnets: this.appSubnets,
+      privateDnsEnabled: true,
+      open: false,
+    });
+    this.interfaceEndpoints[service.shortName] = endpoint;
+    for (const client of this.endpointClients) endpoint.connections.allowDefaultPortFrom(client, 'HTTPS to the endpoint');
+    return endpoint;
+  }
+
+  /** Let a security group (e.g. a service's tasks) use every interface endpoint, present and future. */
+  public allowEndpointsFrom(client: ec2.IConnectable): void {
+    this.endpointClients.push(client);
+    for (const endpoint of Object.values(this.interfaceEndpoints)) endpoint.connections.allowDefaultPortFrom(client, 'HTTPS to the endpoint');
+  }
+}
+
+function endpointId(service: ec2.InterfaceVpcEndpointAwsService): string {
+  return service.shortName.split(/[^a-zA-Z0-9]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+/** NAT instances are plain EC2 instances: some instance rules do not fit a router. */
+function hardenNatInstances(provider: ec2.NatInstanceProviderV2): void {
+  for (const instance of provider.gatewayInstances) {
+    // Encrypt the root volume (AL2023's root device is /dev/xvda; the size stays the AMI's).
+    (instance.node.defaultChild as ec2.CfnInstance).blockDeviceMappings = [
+      { deviceName: '/dev/xvda', ebs: { encrypted: true, volumeType: 'gp3', deleteOnTermination: true } },
+    ];
+    const router = 'A NAT instance is a router with no workload';
+    acknowledge(instance, [
+      { id: 'AwsSolutions-EC28', reason: `${router}; 5-minute network metrics are enough, detailed monitoring is an extra cost.` },
+      { id: 'AwsSolutions-EC29', reason: `${router}; CloudFormation replaces it, termination protection would block updates.` },
+      ...inCompliancePacks('EC2InstanceDetailedMonitoringEnabled', `${router}; 5-minute metrics are enough.`, ['HIPAA.Security']),
+      ...inCompliancePacks('EC2InstanceNoPublicIp', `${router}; it needs a public IP to forward the VPC's traffic to the internet.`),
+      ...inCompliancePacks('EC2InstancesInVPC', 'The NAT instance runs in a public subnet of this VPC (CDK sets the subnet, not the rule\'s property).',
+        ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']),
+    ]);
+  }
+  const reason = 'The NAT instance forwards any port the VPC sends it; only the VPC CIDR may connect, nothing from outside.';
+  acknowledge(provider.securityGroup, [
+    { id: 'AwsSolutions-EC23', reason },
+    ...inCompliancePacks('EC2RestrictedCommonPorts', reason),
+    ...inCompliancePacks('EC2RestrictedSSH', reason),
+  ]);
+}
+
+/** Public subnets exist for NAT egress and the internet gateway that CloudFront VPC origins need. */
+function acknowledgePublicRoutes(vpc: ec2.Vpc): void {
+  for (const subnet of vpc.publicSubnets) {
+    const route = subnet.node.tryFindChild('DefaultRoute');
+    if (!route) continue;
+    acknowledge(route, inCompliancePacks('VPCNoUnrestrictedRouteToIGW',
+      'Public subnets route to the internet gateway by definition; they hold only NAT (the load balancer is internal).'));
+  }
+}

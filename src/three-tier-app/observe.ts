@@ -1,0 +1,101 @@
+import { Duration, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cw_actions, aws_elasticloadbalancingv2 as elbv2, aws_sns as sns } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { AppTier } from './app-tier';
+import { DataTier } from './data-tier';
+import { WebTier } from './web-tier';
+
+/** Alarms of the whole system (besides each service's own). */
+export interface SystemAlarms {
+  /** 5xx answered by the load balancer itself (no healthy target, timeouts), per 5 minutes. */
+  readonly loadBalancer5xx: cloudwatch.Alarm;
+  /** Database saturation: ACU utilization (Aurora) or throttled requests (DynamoDB). */
+  readonly databaseSaturation: cloudwatch.Alarm;
+}
+
+const minute = Duration.minutes(1);
+
+/** CloudFront publishes its metrics in us-east-1 with Region=Global. */
+function cloudFrontMetric(web: WebTier, metricName: string, statistic: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/CloudFront', metricName, region: 'us-east-1', statistic, period: Duration.minutes(5),
+    dimensionsMap: { DistributionId: web.distribution.distributionId, Region: 'Global' },
+  });
+}
+
+function wafMetric(webAclName: string, metricName: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/WAFV2', metricName, region: 'us-east-1', statistic: 'Sum', period: Duration.minutes(5),
+    dimensionsMap: { WebACL: webAclName, Rule: 'ALL' },
+  });
+}
+
+/** One dashboard across tiers: edge (CloudFront, WAF), load balancer, each service, database. */
+export function createSystemDashboard(scope: Construct, web: WebTier, app: AppTier, data: DataTier,
+  alarms: SystemAlarms): cloudwatch.Dashboard {
+  const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', { defaultInterval: Duration.hours(3) });
+  dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `# ${scope.node.path}\nEdge → load balancer → services → database`, width: 24, height: 1 }));
+  const edge: cloudwatch.IWidget[] = [
+    new cloudwatch.GraphWidget({ title: 'CloudFront requests', left: [cloudFrontMetric(web, 'Requests', 'Sum')], width: 8 }),
+    new cloudwatch.GraphWidget({
+      title: 'CloudFront error rate (%)',
+      left: [cloudFrontMetric(web, '4xxErrorRate', 'Average'), cloudFrontMetric(web, '5xxErrorRate', 'Average')],
+      width: 8,
+    }),
+  ];
+  if (web.webAcl) {
+    edge.push(new cloudwatch.GraphWidget({
+      title: 'WAF requests',
+      left: [wafMetric(web.webAcl.webAclName, 'AllowedRequests'), wafMetric(web.webAcl.webAclName, 'BlockedRequests')],
+      width: 8,
+    }));
+  }
+  dashboard.addWidgets(...edge);
+  const lb = app.loadBalancer.metrics;
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({ title: 'Load balancer requests', left: [lb.requestCount({ period: minute })], width: 8 }),
+    new cloudwatch.AlarmWidget({ title: 'Load balancer 5xx', alarm: alarms.loadBalancer5xx, width: 8 }),
+    new cloudwatch.GraphWidget({ title: 'Target response time p99 (s)', left: [lb.targetResponseTime({ period: minute, statistic: 'p99' })], width: 8 }),
+  );
+  for (const service of app.services) {
+    const name = service.node.id;
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: `${name}: requests and 5xx`, left: [service.metricRequestCount()], right: [service.metricServerErrors()], width: 8 }),
+      new cloudwatch.GraphWidget({ title: `${name}: CPU and memory (%)`, left: [service.metricCpuUtilization(), service.metricMemoryUtilization()], width: 8 }),
+      new cloudwatch.GraphWidget({ title: `${name}: healthy targets`, left: [service.metricHealthyHosts()], width: 8 }),
+    );
+  }
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({ title: `Database (${data.store.kind}): capacity`, left: [data.metricCapacity()], width: 8 }),
+    new cloudwatch.AlarmWidget({ title: 'Database saturation', alarm: alarms.databaseSaturation, width: 8 }),
+    new cloudwatch.GraphWidget({ title: data.cluster ? 'Database connections' : 'DynamoDB user errors', left: [data.metricActivity()], width: 8 }),
+  );
+  return dashboard;
+}
+
+/** System alarms, each sending ALARM and OK to the topic. */
+export function createSystemAlarms(scope: Construct, app: AppTier, data: DataTier, topic: sns.ITopic): SystemAlarms {
+  const action = new cw_actions.SnsAction(topic);
+  const loadBalancer5xx = new cloudwatch.Alarm(scope, 'LoadBalancer5xxAlarm', {
+    alarmDescription: 'The load balancer itself answered 5xx (no healthy target, target timeouts or resets).',
+    metric: app.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: Duration.minutes(5), statistic: 'Sum' }),
+    threshold: 10,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  const databaseSaturation = new cloudwatch.Alarm(scope, 'DatabaseSaturationAlarm', {
+    alarmDescription: data.cluster
+      ? 'Aurora has used over 90% of its maximum ACUs for 15 minutes: raise maxCapacity.'
+      : 'DynamoDB throttled requests.',
+    metric: data.metricSaturation({ period: Duration.minutes(5) }),
+    threshold: data.cluster ? 90 : 1,
+    evaluationPeriods: data.cluster ? 3 : 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  for (const alarm of [loadBalancer5xx, databaseSaturation]) {
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+  }
+  return { loadBalancer5xx, databaseSaturation };
+}

@@ -1,0 +1,54 @@
+import { Duration } from 'aws-cdk-lib';
+import { AppServiceDefaults } from './app-tier';
+import { DataTierDefaults } from './data-tier';
+import { NatMode } from './network';
+
+/**
+ * A set of defaults that trades cost against resilience. Every value can still be overridden by
+ * the matching `ThreeTierApp` prop or service/database option.
+ */
+export abstract class CostProfile {
+  /**
+   * Cheap when idle: 2 AZs, one NAT instance, Aurora 0-4 ACUs pausing after 5 idle minutes, no
+   * readers, 7 days of backups, no deletion protection, 1-4 tasks on Fargate Spot after the first.
+   */
+  public static development(): CostProfile {
+    return new Profile('development', NatMode.instance(), 2,
+      { minCapacity: 0, maxCapacity: 4, readers: 0, backupRetention: Duration.days(7), deletionProtection: false },
+      { minTasks: 1, maxTasks: 4, spotShare: 1 }, false);
+  }
+
+  /**
+   * Resilient: 3 AZs, a NAT gateway per AZ, Aurora 0.5-16 ACUs with one reader, 30 days of
+   * backups, deletion protection, 2-10 tasks on on-demand Fargate.
+   */
+  public static production(): CostProfile {
+    return new Profile('production', NatMode.gatewayPerAz(), 3,
+      { minCapacity: 0.5, maxCapacity: 16, readers: 1, backupRetention: Duration.days(30), deletionProtection: true },
+      { minTasks: 2, maxTasks: 10, spotShare: 0 }, true);
+  }
+
+  /** `development` or `production`. */
+  public abstract readonly name: string;
+  /** NAT mode of a new VPC. */
+  public abstract readonly natMode: NatMode;
+  /** AZ count of a new VPC. */
+  public abstract readonly maxAzs: number;
+  /** Database defaults. */
+  public abstract readonly data: DataTierDefaults;
+  /** Service defaults. */
+  public abstract readonly services: AppServiceDefaults;
+  /** Deletion protection of the load balancer. */
+  public abstract readonly deletionProtection: boolean;
+}
+
+class Profile extends CostProfile {
+  constructor(
+    public readonly name: string,
+    public readonly natMode: NatMode,
+    public readonly maxAzs: number,
+    public readonly data: DataTierDefaults,
+    public readonly services: AppServiceDefaults,
+    public readonly deletionProtection: boolean,
+  ) { super(); }
+}

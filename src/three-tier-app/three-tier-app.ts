@@ -1,0 +1,296 @@
+import {
+  Annotations, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_ecs as ecs, aws_lambda as lambda,
+  aws_secretsmanager as secretsmanager, aws_sns as sns,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { AppServiceOptions, AppTier } from './app-tier';
+import { UserAuth, UserAuthProps } from './auth';
+import { DataStore, DataTier } from './data-tier';
+import { ThreeTierEdgeStack } from './edge';
+import { NatMode, Network } from './network';
+import { SystemAlarms, createSystemAlarms, createSystemDashboard } from './observe';
+import { CostProfile } from './profile';
+import { WebDomainProps, WebTier } from './web-tier';
+import { LogArchiveBucket } from '../log-archive-bucket';
+import { MonitoredEcsService } from '../monitored-ecs-service';
+import { acknowledge, inCompliancePacks } from '../private/nag';
+import { ChatbotSlackChannel, allowAlarmsToPublish, createAlarmTopic, subscribeChatbot, subscribeWebhook } from '../monitored-ecs-service/notifications';
+
+/** How a service reaches the database. */
+export enum DatabaseAccess {
+  /**
+   * Aurora: the master user's name and password (from the RDS-managed secret) as `DB_USER` and
+   * `DB_PASSWORD`. DynamoDB: read/write on items.
+   */
+  MASTER_SECRET = 'master-secret',
+  /**
+   * Aurora: IAM authentication as `DB_USER` (the service's `databaseUser`), `DB_IAM_AUTH=true`; the
+   * database user must exist with the `rds_iam` role (PostgreSQL) or the AWSAuthenticationPlugin
+   * (MySQL). DynamoDB: read/write on items.
+   */
+  IAM = 'iam',
+  /** No environment, no grant, no network path to the database. */
+  NONE = 'none',
+}
+
+/** A service of a `ThreeTierApp`. */
+export interface ThreeTierServiceOptions extends AppServiceOptions {
+  /**
+   * How the service reaches the database.
+   * @default DatabaseAccess.MASTER_SECRET
+   */
+  readonly databaseAccess?: DatabaseAccess;
+  /**
+   * Database user for `DatabaseAccess.IAM`.
+   * @default 'app'
+   */
+  readonly databaseUser?: string;
+}
+
+/** A service given in `ThreeTierAppProps.services`. */
+export interface ThreeTierServiceDefinition extends ThreeTierServiceOptions {
+  /** Construct id of the service (e.g. `Items`). */
+  readonly id: string;
+}
+
+/** Properties of a `ThreeTierApp`. */
+export interface ThreeTierAppProps {
+  /**
+   * Defaults that trade cost against resilience.
+   * @default CostProfile.production()
+   */
+  readonly profile?: CostProfile;
+  /**
+   * The us-east-1 stack with the web ACL (and certificate); needed when this stack is not in us-east-1.
+   * @default - web ACL (and certificate) created here, which needs this stack in us-east-1
+   */
+  readonly edge?: ThreeTierEdgeStack;
+  /**
+   * Put a WAF web ACL in front of CloudFront.
+   * @default true
+   */
+  readonly wafEnabled?: boolean;
+  /**
+   * Use this VPC.
+   * @default - a new VPC shaped by the profile
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * NAT mode of a new VPC.
+   * @default - the profile's (NAT instance for development, gateway per AZ for production)
+   */
+  readonly natMode?: NatMode;
+  /**
+   * AZ count of a new VPC.
+   * @default - the profile's (2 for development, 3 for production)
+   */
+  readonly maxAzs?: number;
+  /**
+   * The archive of every log.
+   * @default - a new `LogArchiveBucket` with its defaults
+   */
+  readonly logArchive?: LogArchiveBucket;
+  /**
+   * Custom domain. With `edge`, the edge stack's domain and certificate are used unless this is set.
+   * @default - the edge stack's domain, or none
+   */
+  readonly domain?: WebDomainProps;
+  /**
+   * A local folder deployed as the site.
+   * @default - nothing deployed
+   */
+  readonly siteDirectory?: string;
+  /**
+   * Path pattern that CloudFront sends to the services.
+   * @default '/api/*'
+   */
+  readonly apiPathPattern?: string;
+  /**
+   * Content-Security-Policy of every response.
+   * @default - the `WebTier` default
+   */
+  readonly contentSecurityPolicy?: string;
+  /**
+   * The database.
+   * @default DataStore.auroraPostgres()
+   */
+  readonly database?: DataStore;
+  /**
+   * Services to run (more can be added with `addService`).
+   * @default - none
+   */
+  readonly services?: ThreeTierServiceDefinition[];
+  /**
+   * Cognito sign-up and login.
+   * @default - no user pool
+   */
+  readonly auth?: UserAuthProps;
+  /**
+   * Topic for every alarm and event of the system.
+   * @default - a new topic encrypted with a new KMS key
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Post notifications to Slack through AWS Chatbot.
+   * @default - no Chatbot channel
+   */
+  readonly slackChatbot?: ChatbotSlackChannel;
+  /**
+   * Post notifications to a Slack incoming webhook whose URL is this secret.
+   * @default - no webhook
+   */
+  readonly slackWebhookSecret?: secretsmanager.ISecret;
+}
+
+/**
+ * The whole three-tier system: network, web tier (CloudFront, S3, WAF), app tier (services on ECS
+ * behind one internal ALB), data tier (Aurora or DynamoDB), optional Cognito, one log archive, one
+ * dashboard and one alarm topic with Slack.
+ */
+export class ThreeTierApp extends Construct {
+  /** The cost profile in use. */
+  public readonly profile: CostProfile;
+  /** The archive of every log. */
+  public readonly logArchive: LogArchiveBucket;
+  /** The network tier. */
+  public readonly network: Network;
+  /** The app tier. */
+  public readonly appTier: AppTier;
+  /** The data tier. */
+  public readonly dataTier: DataTier;
+  /** The web tier. */
+  public readonly webTier: WebTier;
+  /** Sign-up and login, when `auth` is given. */
+  public readonly auth?: UserAuth;
+  /** Topic of every alarm and event. */
+  public readonly alarmTopic: sns.ITopic;
+  /** The system dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+  /** System-level alarms. */
+  public readonly alarms: SystemAlarms;
+  /** The Chatbot channel, when `slackChatbot` is set. */
+  public readonly slackChannel?: chatbot.SlackChannelConfiguration;
+  /** The webhook notifier, when `slackWebhookSecret` is set. */
+  public readonly slackNotifier?: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: ThreeTierAppProps = {}) {
+    super(scope, id);
+    this.profile = props.profile ?? CostProfile.production();
+    this.logArchive = props.logArchive ?? new LogArchiveBucket(this, 'LogArchive');
+    this.network = new Network(this, 'Network', {
+      vpc: props.vpc,
+      natMode: props.vpc ? undefined : props.natMode ?? this.profile.natMode,
+      maxAzs: props.vpc ? undefined : props.maxAzs ?? this.profile.maxAzs,
+      logArchive: this.logArchive,
+    });
+    if (props.alarmTopic) {
+      this.alarmTopic = props.alarmTopic;
+      allowAlarmsToPublish(props.alarmTopic);
+    } else {
+      this.alarmTopic = createAlarmTopic(this).topic;
+    }
+    this.dataTier = new DataTier(this, 'Data', {
+      store: props.database ?? DataStore.auroraPostgres(),
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.dataSubnets,
+      defaults: this.profile.data,
+    });
+    this.appTier = new AppTier(this, 'App', {
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.appSubnets,
+      logArchive: this.logArchive,
+      alarmTopic: this.alarmTopic,
+      deletionProtection: this.profile.deletionProtection,
+      serviceDefaults: this.profile.services,
+    });
+    for (const definition of props.services ?? []) {
+      const { id: serviceId, ...options } = definition;
+      this.addService(serviceId, options);
+    }
+    const edgeDomain = props.edge?.domain && props.edge.certificate
+      ? { ...props.edge.domain, certificate: props.edge.certificate }
+      : undefined;
+    this.webTier = new WebTier(this, 'Web', {
+      logArchive: this.logArchive,
+      siteDirectory: props.siteDirectory,
+      apiLoadBalancer: this.appTier.loadBalancer,
+      apiPathPattern: props.apiPathPattern,
+      webAcl: props.wafEnabled === false ? undefined : props.edge?.webAcl,
+      wafEnabled: props.wafEnabled,
+      domain: props.domain ?? edgeDomain,
+      contentSecurityPolicy: props.contentSecurityPolicy,
+    });
+    if (props.auth) this.auth = new UserAuth(this, 'Auth', props.auth);
+
+    this.alarms = createSystemAlarms(this, this.appTier, this.dataTier, this.alarmTopic);
+    this.dashboard = createSystemDashboard(this, this.webTier, this.appTier, this.dataTier, this.alarms);
+    if (props.slackChatbot) {
+      this.slackChannel = subscribeChatbot(this, this.alarmTopic, props.slackChatbot, `${id}-alerts`.slice(0, 128));
+    }
+    if (props.slackWebhookSecret) {
+      this.slackNotifier = subscribeWebhook(this, this.alarmTopic, props.slackWebhookSecret);
+    }
+  }
+
+  /** The URL of the site (`https://` + domain or CloudFront domain). */
+  public get url(): string {
+    return this.webTier.url;
+  }
+
+  /**
+   * Run a service behind the shared load balancer, with the database connection details in its
+   * environment, the grants it needs, and a network path to the database.
+   */
+  public addService(id: string, options: ThreeTierServiceOptions): MonitoredEcsService {
+    const access = options.databaseAccess ?? DatabaseAccess.MASTER_SECRET;
+    const data = this.dataTier;
+    const environment: Record<string, string> = {};
+    const secrets: Record<string, ecs.Secret> = {};
+    if (access !== DatabaseAccess.NONE) {
+      if (data.cluster) {
+        Object.assign(environment, {
+          DB_ENGINE: data.store.kind === 'aurora-postgresql' ? 'postgres' : 'mysql',
+          DB_HOST: data.cluster.clusterEndpoint.hostname,
+          DB_PORT: String(data.port),
+          DB_NAME: data.databaseName!,
+        });
+        if (data.cluster.instanceIdentifiers.length > 1) environment.DB_READER_HOST = data.cluster.clusterReadEndpoint.hostname;
+        if (access === DatabaseAccess.IAM) {
+          Object.assign(environment, { DB_USER: options.databaseUser ?? 'app', DB_IAM_AUTH: 'true' });
+        } else {
+          secrets.DB_USER = ecs.Secret.fromSecretsManager(data.masterSecret!, 'username');
+          secrets.DB_PASSWORD = ecs.Secret.fromSecretsManager(data.masterSecret!, 'password');
+        }
+      } else {
+        environment.DYNAMODB_TABLE = data.table!.tableName;
+      }
+    }
+    const service = this.appTier.addService(id, {
+      ...options,
+      environment: { ...environment, ...options.environment },
+      secrets: { ...secrets, ...options.secrets },
+    });
+    if (Object.keys(environment).length > 0) {
+      acknowledge(service.taskDefinition, [{
+        id: 'AwsSolutions-ECS2',
+        reason: 'The environment carries connection details (host, port, database or table name); credentials come from Secrets Manager or IAM.',
+      }]);
+    }
+    if (access !== DatabaseAccess.NONE) {
+      data.allowFrom(service.securityGroup, `From service ${id}`);
+      if (access === DatabaseAccess.IAM || data.table) {
+        data.grantAccess(service.taskDefinition.taskRole, options.databaseUser ?? 'app');
+        acknowledge(service.taskDefinition.taskRole.node.findChild('DefaultPolicy'), inCompliancePacks('IAMNoInlinePolicy',
+          'The task role policy is generated by CDK from the database grants the service needs.'));
+      }
+    }
+    this.network.allowEndpointsFrom(service.securityGroup);
+    if (this.network.natMode.kind === 'none') {
+      if (options.prometheus) this.network.addInterfaceEndpoint('Prometheus', ec2.InterfaceVpcEndpointAwsService.PROMETHEUS_WORKSPACES);
+      if (options.enableExecuteCommand) this.network.addInterfaceEndpoint('SsmMessages', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
+      Annotations.of(service).acknowledgeWarning('cdk-three-tier:isolatedTasks', 'The Network tier created the endpoints the tasks need.');
+      Annotations.of(service).acknowledgeWarning('cdk-three-tier:execWithoutNat', 'The Network tier created the ssmmessages endpoint.');
+    }
+    return service;
+  }
+}

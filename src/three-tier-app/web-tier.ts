@@ -1,0 +1,304 @@
+import {
+  Duration, RemovalPolicy, Stack,
+  aws_certificatemanager as acm, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_ec2 as ec2,
+  aws_elasticloadbalancingv2 as elbv2, aws_route53 as route53, aws_route53_targets as targets, aws_s3 as s3,
+  aws_s3_deployment as s3deploy, custom_resources as cr,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { EdgeDomainProps, EdgeWebAcl } from './edge';
+import { LogArchiveBucket } from '../log-archive-bucket';
+import { acknowledge, inCompliancePacks } from '../private/nag';
+import { acknowledgeBucketDeploymentGrants, acknowledgeSingletonFunction } from '../private/provider-functions';
+import { arnRegion, stackRegion } from '../private/region';
+
+/** A custom domain for the distribution. */
+export interface WebDomainProps extends EdgeDomainProps {
+  /**
+   * Certificate for `domainName`, from us-east-1 (e.g. `ThreeTierEdgeStack.certificate`).
+   * @default - created here when this stack is in us-east-1; required otherwise
+   */
+  readonly certificate?: acm.ICertificate;
+}
+
+/** Properties of a `WebTier`. */
+export interface WebTierProps {
+  /** Archive of the CloudFront logs and the site bucket's access logs. */
+  readonly logArchive: LogArchiveBucket;
+  /**
+   * A local folder deployed to the site bucket (e.g. a built front end), invalidated on change.
+   * @default - nothing is deployed; upload the site yourself
+   */
+  readonly siteDirectory?: string;
+  /**
+   * Internal load balancer that serves `apiPathPattern` through a CloudFront VPC origin (HTTP, port 80).
+   * @default - no API route
+   */
+  readonly apiLoadBalancer?: elbv2.IApplicationLoadBalancer;
+  /**
+   * Path pattern that CloudFront sends to the load balancer, uncached.
+   * @default '/api/*'
+   */
+  readonly apiPathPattern?: string;
+  /**
+   * The CloudFront-scope web ACL (from us-east-1).
+   * @default - a new `EdgeWebAcl` when this stack is in us-east-1; elsewhere required unless `wafEnabled` is false
+   */
+  readonly webAcl?: EdgeWebAcl;
+  /**
+   * Put a WAF web ACL in front of the distribution.
+   * @default true
+   */
+  readonly wafEnabled?: boolean;
+  /**
+   * Custom domain with alias records.
+   * @default - the CloudFront domain only
+   */
+  readonly domain?: WebDomainProps;
+  /**
+   * Content-Security-Policy header of every response.
+   * @default "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'"
+   */
+  readonly contentSecurityPolicy?: string;
+  /**
+   * Edge locations used.
+   * @default cloudfront.PriceClass.PRICE_CLASS_ALL
+   */
+  readonly priceClass?: cloudfront.PriceClass;
+  /**
+   * What happens to the site bucket when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+const DEFAULT_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'";
+
+/**
+ * The SPA fallback: a path whose last segment has no file extension is a client-side route and
+ * gets `/index.html`. It runs on the site behaviour only, so API 404s stay API 404s (a distribution
+ * error response would rewrite those too).
+ */
+export const SPA_REWRITE_CODE = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.substring(request.uri.lastIndexOf('/') + 1);
+  if (last.indexOf('.') === -1) {
+    request.uri = '/index.html';
+  }
+  return request;
+}`;
+
+/**
+ * The web tier: CloudFront in front of a private S3 bucket (origin access control), SPA fallback,
+ * security headers, WAF, optional custom domain, and the API path routed to an internal load
+ * balancer through a VPC origin so the browser sees one origin.
+ */
+export class WebTier extends Construct {
+  /** The private bucket of the site. */
+  public readonly siteBucket: s3.Bucket;
+  /** The distribution. */
+  public readonly distribution: cloudfront.Distribution;
+  /** The response headers policy (HSTS, CSP, nosniff, frame denial, referrer policy). */
+  public readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
+  /** The viewer-request function that rewrites client-side routes to `/index.html`. */
+  public readonly spaFunction: cloudfront.Function;
+  /** The web ACL, when WAF is on. */
+  public readonly webAcl?: EdgeWebAcl;
+  /** The certificate, when a domain is given. */
+  public readonly certificate?: acm.ICertificate;
+  /** The site deployment, when `siteDirectory` is given. */
+  public readonly siteDeployment?: s3deploy.BucketDeployment;
+  /** The URL viewers use (`https://` + custom domain or CloudFront domain). */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: WebTierProps) {
+    super(scope, id);
+    const region = stackRegion(this);
+    this.webAcl = this.resolveWebAcl(props, region);
+    this.certificate = this.resolveCertificate(props.domain, region);
+
+    this.siteBucket = new s3.Bucket(this, 'SiteBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    });
+    props.logArchive.addServerAccessLogsSource(this.siteBucket);
+    acknowledge(this.siteBucket, [
+      ...inCompliancePacks('S3BucketReplicationEnabled', 'The site is built from source and redeployable; replication adds cost without recovery value.'),
+      ...inCompliancePacks('S3DefaultEncryptionKMS', 'SSE-S3: CloudFront origin access control reads it without a key policy.'),
+    ]);
+
+    this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: `Security headers of ${this.node.path}`,
+      securityHeadersBehavior: {
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, preload: false, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: props.contentSecurityPolicy ?? DEFAULT_CSP, override: true },
+        xssProtection: { protection: true, modeBlock: true, override: true },
+      },
+    });
+    this.spaFunction = new cloudfront.Function(this, 'SpaRewrite', {
+      code: cloudfront.FunctionCode.fromInline(SPA_REWRITE_CODE),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: 'Rewrites client-side routes to /index.html',
+    });
+
+    const apiPath = props.apiPathPattern ?? '/api/*';
+    if (!apiPath.startsWith('/')) {
+      throw new Error(`WebTier: apiPathPattern '${apiPath}' must start with '/'.`);
+    }
+    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
+    if (props.apiLoadBalancer) {
+      additionalBehaviors[apiPath] = {
+        origin: origins.VpcOrigin.withApplicationLoadBalancer(props.apiLoadBalancer, {
+          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+          httpPort: 80,
+          readTimeout: Duration.seconds(30),
+        }),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        responseHeadersPolicy: this.responseHeadersPolicy,
+        compress: true,
+      };
+    }
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `Site and API of ${this.node.path}`,
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: this.responseHeadersPolicy,
+        functionAssociations: [{ function: this.spaFunction, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        compress: true,
+      },
+      additionalBehaviors,
+      defaultRootObject: 'index.html',
+      domainNames: props.domain ? [props.domain.domainName] : undefined,
+      certificate: this.certificate,
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableIpv6: true,
+      priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_ALL,
+      webAclId: this.webAcl?.webAclArn,
+    });
+    props.logArchive.addCloudFrontDistribution(this.distribution);
+    acknowledge(this.distribution, [
+      { id: 'AwsSolutions-CFR1', reason: 'The site serves every country; add geoRestriction through the distribution if yours must not.' },
+      ...(this.certificate ? [] : [{
+        id: 'AwsSolutions-CFR4',
+        reason: 'Without a custom domain CloudFront serves its *.cloudfront.net certificate, whose TLS policy cannot be set; give a domain for TLSv1.2_2021.',
+      }]),
+      ...(this.webAcl ? [] : [{ id: 'AwsSolutions-CFR2', reason: 'WAF was turned off explicitly (wafEnabled: false).' }]),
+    ]);
+
+    if (props.apiLoadBalancer) {
+      this.allowCloudFront(props.apiLoadBalancer);
+    }
+
+    if (props.domain) {
+      const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
+      new route53.ARecord(this, 'AliasA', { zone: props.domain.hostedZone, recordName: props.domain.domainName, target });
+      new route53.AaaaRecord(this, 'AliasAaaa', { zone: props.domain.hostedZone, recordName: props.domain.domainName, target });
+    }
+    this.url = `https://${props.domain?.domainName ?? this.distribution.distributionDomainName}`;
+
+    if (props.siteDirectory) {
+      this.siteDeployment = new s3deploy.BucketDeployment(this, 'DeploySite', {
+        sources: [s3deploy.Source.asset(props.siteDirectory)],
+        destinationBucket: this.siteBucket,
+        distribution: this.distribution,
+        distributionPaths: ['/*'],
+        memoryLimit: 512,
+      });
+      acknowledgeSingletonFunction(this, 'Custom::CDKBucketDeployment', 'copies the site into its bucket during deployment');
+      acknowledgeBucketDeploymentGrants(this, this.siteBucket);
+    }
+  }
+
+  private resolveWebAcl(props: WebTierProps, region: string | undefined): EdgeWebAcl | undefined {
+    if (props.wafEnabled === false) {
+      if (props.webAcl) throw new Error('WebTier: webAcl is given but wafEnabled is false; remove one of them.');
+      return undefined;
+    }
+    if (props.webAcl) {
+      const aclRegion = stackRegion(props.webAcl);
+      if (aclRegion !== 'us-east-1') {
+        throw new Error(`WebTier: the web ACL must be in a us-east-1 stack (it is in ${aclRegion ?? 'an env-agnostic stack'}).`);
+      }
+      assertCrossRegion(this, props.webAcl, 'webAcl');
+      return props.webAcl;
+    }
+    if (region === 'us-east-1') return new EdgeWebAcl(this, 'WebAcl');
+    throw new Error(`WebTier: CloudFront accepts a WAF web ACL from us-east-1 only, and this stack is in ${region ?? 'no fixed region (env-agnostic)'}. ` +
+      'Create a ThreeTierEdgeStack with env.region \'us-east-1\' and pass its webAcl (set crossRegionReferences: true on this stack), ' +
+      'deploy this stack to us-east-1, or set wafEnabled: false.');
+  }
+
+  private resolveCertificate(domain: WebDomainProps | undefined, region: string | undefined): acm.ICertificate | undefined {
+    if (!domain) return undefined;
+    if (domain.certificate) {
+      const certRegion = arnRegion(domain.certificate.certificateArn) ?? stackRegion(domain.certificate);
+      if (certRegion !== 'us-east-1') {
+        throw new Error(`WebTier: the certificate for ${domain.domainName} is in ${certRegion ?? 'an unknown region'}; ` +
+          'CloudFront only accepts ACM certificates from us-east-1 (use ThreeTierEdgeStack with a domain).');
+      }
+      assertCrossRegion(this, domain.certificate, 'certificate');
+      return domain.certificate;
+    }
+    if (region === 'us-east-1') {
+      return new acm.Certificate(this, 'Certificate', {
+        domainName: domain.domainName,
+        validation: acm.CertificateValidation.fromDns(domain.hostedZone),
+      });
+    }
+    throw new Error(`WebTier: the domain ${domain.domainName} needs a certificate from us-east-1 and this stack is in ${region ?? 'no fixed region'}; ` +
+      'create ThreeTierEdgeStack with the domain and pass its certificate.');
+  }
+
+  /**
+   * The load balancer admits CloudFront's origin-facing prefix list on port 80 (the VPC origin
+   * connects from it; the rule weighs 55 of the 60 rules a security group allows). CloudFormation
+   * cannot look the list up by name, so a custom resource reads its id at deploy time.
+   */
+  private allowCloudFront(alb: elbv2.IApplicationLoadBalancer): void {
+    const lookup = new cr.AwsCustomResource(this, 'CloudFrontPrefixList', {
+      onUpdate: {
+        service: 'EC2',
+        action: 'describeManagedPrefixLists',
+        parameters: { Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.global.cloudfront.origin-facing'] }] },
+        physicalResourceId: cr.PhysicalResourceId.of('com.amazonaws.global.cloudfront.origin-facing'),
+        outputPaths: ['PrefixLists.0.PrefixListId'],
+      },
+      // DescribeManagedPrefixLists has no resource-level permissions.
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+      installLatestAwsSdk: false,
+    });
+    const prefixListId = lookup.getResponseField('PrefixLists.0.PrefixListId');
+    alb.connections.allowFrom(ec2.Peer.prefixList(prefixListId), ec2.Port.tcp(80), 'CloudFront VPC origin');
+    acknowledgeSingletonFunction(this, 'AWS679f53fac002430cb0da5b7982bd2287', 'reads the id of the CloudFront origin-facing prefix list at deploy time');
+    const policy = lookup.node.tryFindChild('CustomResourcePolicy');
+    if (policy) {
+      const reason = 'ec2:DescribeManagedPrefixLists has no resource-level permissions; the policy allows that one read-only call.';
+      acknowledge(policy, [{ id: 'AwsSolutions-IAM5[Resource::*]', reason }, ...inCompliancePacks('IAMNoInlinePolicy', reason)]);
+    }
+  }
+}
+
+/** A reference from another region works only with crossRegionReferences on the using stack. */
+function assertCrossRegion(scope: Construct, other: Construct, what: string): void {
+  const here = Stack.of(scope);
+  const there = Stack.of(other);
+  if (here !== there && stackRegion(scope) !== stackRegion(other) && !here._crossRegionReferences) {
+    throw new Error(`WebTier: the ${what} is in ${stackRegion(other)} and this stack is in ${stackRegion(scope) ?? 'no fixed region'}; ` +
+      `set crossRegionReferences: true on stack '${here.stackName}' (and give it an explicit env.region).`);
+  }
+}

@@ -1,0 +1,29 @@
+import { App, Stack, aws_ecs as ecs, aws_route53 as route53 } from 'aws-cdk-lib';
+import { ThreeTierApp, ThreeTierAppProps, ThreeTierEdgeStack, ThreeTierEdgeStackProps, ThreeTierServiceDefinition } from '../src';
+
+export const ACCOUNT = '123456789012';
+export const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');
+export const itemsService: ThreeTierServiceDefinition = {
+  id: 'Items', image, containerPort: 8080, pathPatterns: ['/api/items', '/api/items/*'], healthCheck: { path: '/healthz' },
+};
+
+/** The seeds' layout: the system in Seoul, its edge (WAF, certificate) in us-east-1. */
+export function seoulApp(props: ThreeTierAppProps = {}, edgeProps: ThreeTierEdgeStackProps = {}) {
+  const app = new App();
+  const edge = new ThreeTierEdgeStack(app, 'Edge', { env: { account: ACCOUNT, region: 'us-east-1' }, ...edgeProps });
+  const stack = new Stack(app, 'System', { env: { account: ACCOUNT, region: 'ap-northeast-2' }, crossRegionReferences: true });
+  const system = new ThreeTierApp(stack, 'App', { edge, services: [itemsService], ...props });
+  return { app, edge, stack, system };
+}
+
+/** Everything in one us-east-1 stack. */
+export function virginiaApp(props: ThreeTierAppProps = {}) {
+  const app = new App();
+  const stack = new Stack(app, 'System', { env: { account: ACCOUNT, region: 'us-east-1' } });
+  const system = new ThreeTierApp(stack, 'App', { services: [itemsService], ...props });
+  return { app, stack, system };
+}
+
+export function zone(stack: Stack, id = 'Zone'): route53.IHostedZone {
+  return route53.HostedZone.fromHostedZoneAttributes(stack, id, { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+}
