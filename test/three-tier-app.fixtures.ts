@@ -4,16 +4,26 @@ import { ThreeTierApp, ThreeTierAppProps, ThreeTierEdgeStack, ThreeTierEdgeStack
 export const ACCOUNT = '123456789012';
 export const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');
 export const itemsService: ThreeTierServiceDefinition = {
-  id: 'Items', image, containerPort: 8080, pathPatterns: ['/api/items', '/api/items/*'], healthCheck: { path: '/healthz' },
+  id: 'Items', image, containerPort: 8080, user: '101:101', pathPatterns: ['/api/items', '/api/items/*'], healthCheck: { path: '/healthz' },
 };
 
-/** The seeds' layout: the system in Seoul, its edge (WAF, certificate) in us-east-1. */
-export function seoulApp(props: ThreeTierAppProps = {}, edgeProps: ThreeTierEdgeStackProps = {}) {
+/**
+ * The seeds' layout: the system in Seoul, its edge (WAF, certificate) in us-east-1. Props may be
+ * computed from the system's stack (e.g. to import a secret there).
+ */
+export function seoulApp(props: ThreeTierAppProps | ((stack: Stack) => ThreeTierAppProps) = {}, edgeProps: ThreeTierEdgeStackProps = {}) {
   const app = new App();
   const edge = new ThreeTierEdgeStack(app, 'Edge', { env: { account: ACCOUNT, region: 'us-east-1' }, ...edgeProps });
   const stack = new Stack(app, 'System', { env: { account: ACCOUNT, region: 'ap-northeast-2' }, crossRegionReferences: true });
-  const system = new ThreeTierApp(stack, 'App', { edge, services: [itemsService], ...props });
+  const resolved = typeof props === 'function' ? props(stack) : props;
+  const system = new ThreeTierApp(stack, 'App', { edge, services: [itemsService], ...resolved });
   return { app, edge, stack, system };
+}
+
+/** An imported public hosted zone for example.com (no lookup). */
+export function exampleZone(): route53.IHostedZone {
+  const stack = new Stack(new App(), 'Zones', { env: { account: ACCOUNT, region: 'us-east-1' } });
+  return zone(stack);
 }
 
 /** Everything in one us-east-1 stack. */

@@ -97,6 +97,9 @@ export function addPrometheusSidecar(
     image: options.collectorImage ?? ecs.ContainerImage.fromRegistry(DEFAULT_COLLECTOR_IMAGE),
     essential: false,
     readonlyRootFilesystem: true,
+    // The ADOT image (FROM scratch, no USER) would run as root. It needs no home or writable path:
+    // it reads its config from the environment and credentials from the ECS endpoint.
+    user: '10001',
     memoryLimitMiB,
     environment: { AOT_CONFIG_CONTENT: config },
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'otel' }),

@@ -312,7 +312,8 @@ export class DataTier extends Construct {
       deletionProtection: o.deletionProtection ?? d.deletionProtection,
       removalPolicy: o.removalPolicy ?? RemovalPolicy.RETAIN,
       copyTagsToSnapshot: true,
-      cloudwatchLogsExports: store.kind === 'aurora-postgresql' ? ['postgresql'] : ['error', 'slowquery'],
+      // MySQL's audit and general logs stay empty until their parameters turn them on; exported, they are kept too.
+      cloudwatchLogsExports: store.kind === 'aurora-postgresql' ? ['postgresql'] : ['audit', 'error', 'general', 'slowquery'],
       cloudwatchLogsRetention: 365,
     });
     const cfn = cluster.node.defaultChild as rds.CfnDBCluster;
@@ -333,6 +334,10 @@ export class DataTier extends Construct {
       { id: 'AwsSolutions-RDS11', reason: 'The cluster listens on the engine default port; only the services\' security groups may reach it.' },
       ...inCompliancePacks('RDSInBackupPlan', 'Aurora keeps automated backups (backupRetention) with point-in-time restore; add AWS Backup for copies.'),
       { id: 'AwsSolutions-SMG4', reason: 'RDS manages and rotates the master secret (ManageMasterUserPassword).' },
+      ...(store.kind === 'aurora-mysql' ? [{
+        id: 'AwsSolutions-RDS14',
+        reason: 'Recovery is point-in-time restore from automated backups; Backtrack is billed per change record and is opt-in (CfnDBCluster backtrackWindow).',
+      }] : []),
     ]);
     for (const instance of cluster.node.children.filter((c) => c.node.id === 'Writer' || c.node.id.startsWith('Reader'))) {
       acknowledge(instance, inCompliancePacks('RDSEnhancedMonitoringEnabled',

@@ -231,6 +231,8 @@ function hardenNatInstances(provider: ec2.NatInstanceProviderV2): void {
       { id: 'AwsSolutions-EC29', reason: `${router}; CloudFormation replaces it, termination protection would block updates.` },
       ...inCompliancePacks('EC2InstanceDetailedMonitoringEnabled', `${router}; 5-minute metrics are enough.`, ['HIPAA.Security']),
       ...inCompliancePacks('EC2InstanceNoPublicIp', `${router}; it needs a public IP to forward the VPC's traffic to the internet.`),
+      ...inCompliancePacks('EC2IMDSv2Enabled', 'IMDSv2 is required through the instance\'s launch template (InstanceRequireImdsv2Aspect), which the rule does not read.',
+        ['NIST.800.53.R5', 'HIPAA.Security']),
       ...inCompliancePacks('EC2InstancesInVPC', 'The NAT instance runs in a public subnet of this VPC (CDK sets the subnet, not the rule\'s property).',
         ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']),
     ]);

@@ -17,14 +17,22 @@ const minute = Duration.minutes(1);
 /** CloudFront publishes its metrics in us-east-1 with Region=Global. */
 function cloudFrontMetric(web: WebTier, metricName: string, statistic: string): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: 'AWS/CloudFront', metricName, region: 'us-east-1', statistic, period: Duration.minutes(5),
+    namespace: 'AWS/CloudFront',
+    metricName,
+    region: 'us-east-1',
+    statistic,
+    period: Duration.minutes(5),
     dimensionsMap: { DistributionId: web.distribution.distributionId, Region: 'Global' },
   });
 }
 
 function wafMetric(webAclName: string, metricName: string): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: 'AWS/WAFV2', metricName, region: 'us-east-1', statistic: 'Sum', period: Duration.minutes(5),
+    namespace: 'AWS/WAFV2',
+    metricName,
+    region: 'us-east-1',
+    statistic: 'Sum',
+    period: Duration.minutes(5),
     dimensionsMap: { WebACL: webAclName, Rule: 'ALL' },
   });
 }

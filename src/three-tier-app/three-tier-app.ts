@@ -13,8 +13,8 @@ import { CostProfile } from './profile';
 import { WebDomainProps, WebTier } from './web-tier';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService } from '../monitored-ecs-service';
-import { acknowledge, inCompliancePacks } from '../private/nag';
 import { ChatbotSlackChannel, allowAlarmsToPublish, createAlarmTopic, subscribeChatbot, subscribeWebhook } from '../monitored-ecs-service/notifications';
+import { acknowledge, inCompliancePacks } from '../private/nag';
 
 /** How a service reaches the database. */
 export enum DatabaseAccess {

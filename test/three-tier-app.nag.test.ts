@@ -1,0 +1,62 @@
+import * as path from 'path';
+import { Aspects, aws_secretsmanager as sm } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as nag2 from 'cdk-nag-v2';
+import { formatFindings, nagFindings } from './helpers/nag';
+import { exampleZone, image, itemsService, seoulApp } from './three-tier-app.fixtures';
+import { PolicyGate } from '../scripts/policy-gate';
+import { CostProfile, DataStore, NatMode, ThreeTierAppProps } from '../src';
+
+const SITE = path.join(__dirname, 'three-tier-site');
+
+/** The configurations the issue names: each profile, Aurora MySQL, and everything on. */
+function configurations(): Array<[string, () => ReturnType<typeof seoulApp>]> {
+  return [
+    ['development', () => seoulApp({ profile: CostProfile.development() })],
+    ['production', () => seoulApp({ profile: CostProfile.production() })],
+    ['Aurora MySQL', () => seoulApp({ database: DataStore.auroraMysql() })],
+    ['everything on', () => {
+      const built = seoulApp((stack) => ({
+        profile: CostProfile.development(),
+        natMode: NatMode.none(),
+        database: DataStore.dynamoDb(),
+        siteDirectory: SITE,
+        auth: {},
+        slackChatbot: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' },
+        slackWebhookSecret: sm.Secret.fromSecretNameV2(stack, 'Hook', 'slack-webhook'),
+        services: [{ ...itemsService, prometheus: {}, enableExecuteCommand: true }, { id: 'Ai', image, pathPatterns: ['/api/ai/*'], user: '101:101' }],
+      }), { domain: { domainName: 'www.example.com', hostedZone: exampleZone() } });
+      return built;
+    }],
+  ];
+}
+
+describe('ThreeTierApp rule packs', () => {
+  test.each(configurations())('%s: no unacknowledged finding in the four packs, in either stack', (_name, build) => {
+    const { stack, edge } = build();
+    expect(formatFindings([...nagFindings(stack), ...nagFindings(edge)])).toEqual('');
+  });
+
+  test('cdk-nag 2 consumers see nothing from the system either', () => {
+    const { stack, edge } = configurations()[3][1]();
+    for (const s of [stack, edge]) {
+      for (const pack of [nag2.AwsSolutionsChecks, nag2.NIST80053R5Checks, nag2.HIPAASecurityChecks, nag2.PCIDSS321Checks]) {
+        Aspects.of(s).add(new pack());
+      }
+    }
+    const errors = [stack, edge].flatMap((s) => Annotations.fromStack(s).findError('*', Match.stringLikeRegexp('.*')))
+      .map((m) => `${m.id}: ${String(m.entry.data).split(':')[0]}`);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('ThreeTierApp policy-validation gate (Control Tower proactive controls)', () => {
+  const gate = PolicyGate.fromFile(path.join(__dirname, '..', 'policy-exemptions.json'));
+
+  test.each(configurations())('%s: no violation without a written exemption', (_name, build) => {
+    const { app } = build();
+    const assembly = app.synth({ force: true });
+    const violations = assembly.stacks.flatMap((s) => gate.check(path.join(assembly.directory, s.templateFile)).violations);
+    expect(violations).toEqual([]);
+  });
+});

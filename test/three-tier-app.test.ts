@@ -1,0 +1,651 @@
+import * as path from 'path';
+import * as vm from 'vm';
+import { App, Duration, Stack, aws_certificatemanager as acm, aws_dynamodb as dynamodb, aws_ec2 as ec2, aws_kms as kms, aws_rds as rds, aws_secretsmanager as sm } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ACCOUNT, image, itemsService, seoulApp, virginiaApp, zone } from './three-tier-app.fixtures';
+import {
+  CostProfile, DataStore, DataTier, DatabaseAccess, EdgeWebAcl, NatMode, Network, ThreeTierApp, ThreeTierEdgeStack,
+} from '../src';
+import { SPA_REWRITE_CODE } from '../src/three-tier-app/web-tier';
+
+const SITE = path.join(__dirname, 'three-tier-site');
+
+function resourcesOf(t: Template, type: string): Array<[string, any]> {
+  return Object.entries(t.findResources(type));
+}
+
+describe('network', () => {
+  test('public, app and data subnets over 2 AZs by default (development)', () => {
+    const { stack } = seoulApp({ profile: CostProfile.development() });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::EC2::Subnet', 6);
+    const names = resourcesOf(t, 'AWS::EC2::Subnet').map(([, r]) => r.Properties.Tags.find((x: any) => x.Key === 'aws-cdk:subnet-name').Value);
+    expect(names.sort()).toEqual(['App', 'App', 'Data', 'Data', 'Public', 'Public']);
+  });
+
+  test('production profile spans 3 AZs with a NAT gateway per AZ', () => {
+    const t = Template.fromStack(seoulApp().stack);
+    t.resourceCountIs('AWS::EC2::Subnet', 9);
+    t.resourceCountIs('AWS::EC2::NatGateway', 3);
+  });
+
+  test('NatMode.instance: one t4g.nano NAT instance, source/dest check off, IMDSv2 required, encrypted root volume', () => {
+    const t = Template.fromStack(seoulApp({ natMode: NatMode.instance() }).stack);
+    t.resourceCountIs('AWS::EC2::NatGateway', 0);
+    t.resourceCountIs('AWS::EC2::Instance', 1);
+    t.hasResourceProperties('AWS::EC2::Instance', {
+      InstanceType: 't4g.nano',
+      SourceDestCheck: false,
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3' } }],
+    });
+    t.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } } });
+    // Nothing outside the VPC may open a connection to the NAT instance.
+    const natSg = resourcesOf(t, 'AWS::EC2::SecurityGroup').find(([id]) => id.includes('NatSecurityGroup'))![1];
+    expect(natSg.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ IpProtocol: '-1', CidrIp: { 'Fn::GetAtt': [expect.any(String), 'CidrBlock'] } })]);
+  });
+
+  test('NatMode.none: no NAT, isolated app subnets, and interface endpoints for ECR, logs, Secrets Manager and SSM', () => {
+    const t = Template.fromStack(seoulApp({ natMode: NatMode.none() }).stack);
+    t.resourceCountIs('AWS::EC2::NatGateway', 0);
+    t.resourceCountIs('AWS::EC2::Instance', 0);
+    const services = resourcesOf(t, 'AWS::EC2::VPCEndpoint').map(([, r]) => JSON.stringify(r.Properties.ServiceName));
+    for (const name of ['ecr.api', 'ecr.dkr', '.logs', 'secretsmanager', '.ssm', '.s3', '.dynamodb']) {
+      expect(services.some((s) => s.includes(name))).toBe(true);
+    }
+  });
+
+  test('interface endpoints admit only the services on 443, not the whole VPC', () => {
+    const t = Template.fromStack(seoulApp({ natMode: NatMode.none() }).stack);
+    const endpointSgs = resourcesOf(t, 'AWS::EC2::SecurityGroup').filter(([id]) => id.includes('Endpoint'));
+    expect(endpointSgs.length).toBe(5);
+    for (const [, sg] of endpointSgs) expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+    const ingress = resourcesOf(t, 'AWS::EC2::SecurityGroupIngress').filter(([id]) => id.includes('Endpoint'));
+    expect(ingress.length).toBe(5);
+    for (const [, rule] of ingress) {
+      expect(rule.Properties).toEqual(expect.objectContaining({ FromPort: 443, ToPort: 443, SourceSecurityGroupId: expect.anything() }));
+    }
+  });
+
+  test('without NAT, Prometheus and ECS Exec add their endpoints', () => {
+    const t = Template.fromStack(seoulApp({
+      natMode: NatMode.none(),
+      services: [{ ...itemsService, prometheus: {}, enableExecuteCommand: true }],
+    }).stack);
+    const services = JSON.stringify(resourcesOf(t, 'AWS::EC2::VPCEndpoint').map(([, r]) => r.Properties.ServiceName));
+    expect(services).toContain('aps-workspaces');
+    expect(services).toContain('ssmmessages');
+  });
+
+  test('gateway endpoints for S3 and DynamoDB with NAT too', () => {
+    const t = Template.fromStack(seoulApp().stack);
+    const gateways = resourcesOf(t, 'AWS::EC2::VPCEndpoint').filter(([, r]) => r.Properties.VpcEndpointType === 'Gateway');
+    expect(gateways.length).toBe(2);
+  });
+
+  test('VPC flow logs go to the archive', () => {
+    const t = Template.fromStack(seoulApp().stack);
+    t.hasResourceProperties('AWS::EC2::FlowLog', { LogDestinationType: 's3', ResourceType: 'VPC' });
+  });
+
+  test('uses a given VPC and its subnets', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Mine', { maxAzs: 2 });
+    new ThreeTierApp(stack, 'App', { vpc, services: [itemsService] });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::EC2::VPC', 1);
+    t.hasResourceProperties('AWS::EC2::VPC', { Tags: Match.arrayWith([{ Key: 'Name', Value: 'S/Mine' }]) });
+  });
+
+  test('fails when maxAzs is not 2 or 3', () => {
+    expect(() => seoulApp({ maxAzs: 1 })).toThrow(/maxAzs must be 2 or 3/);
+    expect(() => seoulApp({ maxAzs: 4 })).toThrow(/maxAzs must be 2 or 3/);
+  });
+
+  test('fails when natMode is given with a vpc', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Mine');
+    expect(() => new Network(stack, 'Net', { vpc, natMode: NatMode.none() })).toThrow(/remove them when you pass vpc/);
+  });
+});
+
+describe('web tier', () => {
+  test('OAC bucket policy: the private site bucket is read by this distribution only', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    t.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: 's3:GetObject',
+          Principal: { Service: 'cloudfront.amazonaws.com' },
+          Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+        })]),
+      },
+    });
+  });
+
+  test('SPA fallback rewrites client-side routes to /index.html and keeps files', () => {
+    const run = (uri: string) => {
+      const context = vm.createContext({});
+      vm.runInContext(`${SPA_REWRITE_CODE}; result = handler({ request: { uri: ${JSON.stringify(uri)} } });`, context);
+      return (context as any).result.uri;
+    };
+    expect(run('/')).toBe('/index.html');
+    expect(run('/items/42')).toBe('/index.html');
+    expect(run('/assets/app.3f2a.js')).toBe('/assets/app.3f2a.js');
+    expect(run('/favicon.ico')).toBe('/favicon.ico');
+  });
+
+  test('SPA fallback runs on the site behaviour only; API errors are never rewritten', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    const dist = resourcesOf(t, 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig;
+    expect(dist.CustomErrorResponses).toBeUndefined();
+    expect(dist.DefaultCacheBehavior.FunctionAssociations).toHaveLength(1);
+    expect(dist.CacheBehaviors[0].FunctionAssociations).toBeUndefined();
+  });
+
+  test('security headers: HSTS, CSP, nosniff, frame DENY, referrer policy', () => {
+    const t = Template.fromStack(virginiaApp({ contentSecurityPolicy: "default-src 'self'" }).stack);
+    t.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: {
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 31536000, IncludeSubdomains: true }),
+          ContentSecurityPolicy: { ContentSecurityPolicy: "default-src 'self'", Override: true },
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true },
+        },
+      },
+    });
+  });
+
+  test('/api/* reaches the load balancer through a CloudFront VPC origin, uncached, every method', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    t.hasResourceProperties('AWS::CloudFront::VpcOrigin', {
+      VpcOriginEndpointConfig: { HTTPPort: 80, OriginProtocolPolicy: 'http-only', Arn: { Ref: Match.stringLikeRegexp('LoadBalancer') } },
+    });
+    const dist = resourcesOf(t, 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig;
+    const api = dist.CacheBehaviors.find((b: any) => b.PathPattern === '/api/*');
+    expect(api).toEqual(expect.objectContaining({
+      AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+      ViewerProtocolPolicy: 'https-only',
+    }));
+    expect(dist.Origins.find((o: any) => o.VpcOriginConfig)).toBeDefined();
+  });
+
+  test('the API path pattern is configurable', () => {
+    const t = Template.fromStack(virginiaApp({ apiPathPattern: '/v1/*' }).stack);
+    const dist = resourcesOf(t, 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig;
+    expect(dist.CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(['/v1/*']);
+    expect(() => virginiaApp({ apiPathPattern: 'api/*' })).toThrow(/must start with '\/'/);
+  });
+
+  test('ALB reachable only from CloudFront: internal, and its only ingress is the CloudFront prefix list on 80', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    const [lbSgId, lbSg] = resourcesOf(t, 'AWS::EC2::SecurityGroup').find(([id]) => id.includes('LoadBalancerSecurityGroup'))!;
+    expect(lbSg.Properties.SecurityGroupIngress).toBeUndefined();
+    const ingress = resourcesOf(t, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties).filter((r) => r.GroupId['Fn::GetAtt'][0] === lbSgId);
+    expect(ingress).toEqual([expect.objectContaining({
+      FromPort: 80, ToPort: 80, IpProtocol: 'tcp', SourcePrefixListId: { 'Fn::GetAtt': [expect.stringMatching(/CloudFrontPrefixList/), 'PrefixLists.0.PrefixListId'] },
+    })]);
+    t.hasResourceProperties('Custom::AWS', {
+      Update: Match.serializedJson(Match.objectLike({
+        action: 'describeManagedPrefixLists',
+        parameters: { Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.global.cloudfront.origin-facing'] }] },
+      })),
+    });
+  });
+
+  test('WAF web ACL: rate limit and AWS managed rule groups, attached to the distribution (us-east-1 stack)', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    t.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      DefaultAction: { Allow: {} },
+      Rules: Match.arrayWith([
+        Match.objectLike({ Name: 'RateLimitPerIp', Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } } }),
+        Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } }),
+        Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } } }),
+        Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' } } }),
+        Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesSQLiRuleSet' } } }),
+      ]),
+    });
+    t.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: { WebACLId: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebAcl'), 'Arn'] } },
+    });
+  });
+
+  test('WAF log destination: a log group named aws-waf-logs-*, its ARN without the :* suffix, auth headers redacted', () => {
+    const t = Template.fromStack(seoulApp().edge);
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'), RetentionInDays: 365 });
+    const logging = resourcesOf(t, 'AWS::WAFv2::LoggingConfiguration')[0][1].Properties;
+    expect(JSON.stringify(logging.LogDestinationConfigs)).not.toContain(':*');
+    expect(logging.RedactedFields).toEqual([{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }]);
+  });
+
+  test('CloudFront-scope WAF must be in us-east-1: the Seoul stack takes it from the edge stack', () => {
+    const { stack, edge } = seoulApp();
+    Template.fromStack(stack).resourceCountIs('AWS::WAFv2::WebACL', 0);
+    Template.fromStack(edge).resourceCountIs('AWS::WAFv2::WebACL', 1);
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: { WebACLId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ExportsReader'), Match.stringLikeRegexp('WebAcl')] } },
+    });
+  });
+
+  test('fails in ap-northeast-2 without an edge stack, naming the fix', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: 'ap-northeast-2' } });
+    expect(() => new ThreeTierApp(stack, 'App')).toThrow(/us-east-1 only.*ThreeTierEdgeStack/s);
+  });
+
+  test('fails when the stack is env-agnostic and WAF is on', () => {
+    const stack = new Stack(new App(), 'S');
+    expect(() => new ThreeTierApp(stack, 'App')).toThrow(/env-agnostic/);
+  });
+
+  test('CloudFront-scope WAF must be in us-east-1: EdgeWebAcl and ThreeTierEdgeStack fail elsewhere', () => {
+    const app = new App();
+    const seoul = new Stack(app, 'Seoul', { env: { region: 'ap-northeast-2' } });
+    expect(() => new EdgeWebAcl(seoul, 'Acl')).toThrow(/only be created in us-east-1/);
+    expect(() => new ThreeTierEdgeStack(app, 'Edge', { env: { region: 'eu-west-1' } })).toThrow(/must be 'us-east-1'/);
+  });
+
+  test('fails when the stack using the edge stack has no crossRegionReferences', () => {
+    const app = new App();
+    const edge = new ThreeTierEdgeStack(app, 'Edge', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const stack = new Stack(app, 'System', { env: { account: ACCOUNT, region: 'ap-northeast-2' } });
+    expect(() => new ThreeTierApp(stack, 'App', { edge })).toThrow(/set crossRegionReferences: true on stack 'System'/);
+  });
+
+  test('wafEnabled: false builds without a web ACL anywhere', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: 'ap-northeast-2' } });
+    new ThreeTierApp(stack, 'App', { wafEnabled: false });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    expect(JSON.stringify(t.findResources('AWS::CloudFront::Distribution'))).not.toContain('WebACLId');
+  });
+
+  test('certificate for CloudFront must be in us-east-1: fails with a certificate from ap-northeast-2', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: 'ap-northeast-2' } });
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', `arn:aws:acm:ap-northeast-2:${ACCOUNT}:certificate/abc`);
+    expect(() => new ThreeTierApp(stack, 'App', { wafEnabled: false, domain: { domainName: 'www.example.com', hostedZone: zone(stack), certificate } }))
+      .toThrow(/only accepts ACM certificates from us-east-1/);
+  });
+
+  test('fails with a domain and no certificate outside us-east-1', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: 'ap-northeast-2' } });
+    expect(() => new ThreeTierApp(stack, 'App', { wafEnabled: false, domain: { domainName: 'www.example.com', hostedZone: zone(stack) } }))
+      .toThrow(/needs a certificate from us-east-1/);
+  });
+
+  test('custom domain from the edge stack: certificate in us-east-1, alias A and AAAA records, TLSv1.2_2021', () => {
+    const app = new App();
+    const edgeZone = new Stack(app, 'Zones', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const hostedZone = zone(edgeZone);
+    const { stack, edge } = seoulApp({}, { domain: { domainName: 'www.example.com', hostedZone } });
+    Template.fromStack(edge).hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'www.example.com', ValidationMethod: 'DNS' });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: {
+        Aliases: ['www.example.com'],
+        ViewerCertificate: Match.objectLike({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' }),
+      },
+    });
+    t.hasResourceProperties('AWS::Route53::RecordSet', { Type: 'A', Name: 'www.example.com.' });
+    t.hasResourceProperties('AWS::Route53::RecordSet', { Type: 'AAAA', Name: 'www.example.com.' });
+  });
+
+  test('a domain in a us-east-1 stack gets its certificate in place', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    new ThreeTierApp(stack, 'App', { domain: { domainName: 'example.com', hostedZone: zone(stack) } });
+    Template.fromStack(stack).hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'example.com' });
+  });
+
+  test('a local site folder is deployed to the bucket and invalidates the distribution', () => {
+    const t = Template.fromStack(virginiaApp({ siteDirectory: SITE }).stack);
+    t.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DestinationBucketName: { Ref: Match.stringLikeRegexp('SiteBucket') },
+      DistributionPaths: ['/*'],
+    });
+  });
+});
+
+describe('log archive', () => {
+  test('ALB, CloudFront, VPC flow and S3 access logs land in the one archive', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    const archive = resourcesOf(t, 'AWS::S3::Bucket').find(([id]) => /LogArchiveBucket/.test(id))![0];
+    const accessLogs = resourcesOf(t, 'AWS::S3::Bucket').find(([id]) => /LogArchiveAccessLogsBucket/.test(id))![0];
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.bucket', Value: { Ref: archive } },
+      ]),
+    });
+    t.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: { Logging: { Bucket: { 'Fn::GetAtt': [archive, 'RegionalDomainName'] }, Prefix: Match.anyValue() } },
+    });
+    t.hasResourceProperties('AWS::EC2::FlowLog', { LogDestination: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [archive, 'Arn'] }])]) }) });
+    t.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { DestinationBucketName: { Ref: accessLogs }, LogFilePrefix: Match.anyValue() } });
+  });
+});
+
+describe('app tier', () => {
+  test('services share one internal ALB, routed by path with distinct priorities', () => {
+    const t = Template.fromStack(virginiaApp({
+      services: [itemsService, { id: 'Ai', image, pathPatterns: ['/api/ai/*'] }],
+    }).stack);
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    t.resourceCountIs('AWS::ECS::Service', 2);
+    t.resourceCountIs('AWS::ECS::Cluster', 1);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 10, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/items', '/api/items/*'] } }],
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 20, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/ai/*'] } }],
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80, DefaultActions: [Match.objectLike({ Type: 'fixed-response', FixedResponseConfig: Match.objectLike({ StatusCode: '404' }) })],
+    });
+  });
+
+  test('addService adds a service after construction', () => {
+    const { stack, system } = virginiaApp({ services: [] });
+    system.addService('Late', { image, pathPatterns: ['/api/late/*'] });
+    Template.fromStack(stack).resourceCountIs('AWS::ECS::Service', 1);
+    expect(system.appTier.services.map((s) => s.node.id)).toEqual(['Late']);
+  });
+
+  test('fails when two services route the same paths', () => {
+    expect(() => virginiaApp({ services: [{ id: 'A', image }, { id: 'B', image }] })).toThrow(/routes the same paths and hosts as 'A'/);
+  });
+
+  test('security groups chain web → app → data only', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    const sgs = resourcesOf(t, 'AWS::EC2::SecurityGroup');
+    const lbSg = sgs.find(([id]) => id.includes('LoadBalancerSecurityGroup'))![0];
+    const taskSg = sgs.find(([id]) => /ItemsSecurityGroup/.test(id))![0];
+    const dbSg = sgs.find(([id]) => /DataSecurityGroup/.test(id))![0];
+    // Tasks admit the load balancer only; the database admits the tasks only, on 5432.
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [taskSg, 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [lbSg, 'GroupId'] }, FromPort: 8080,
+    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [dbSg, 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [taskSg, 'GroupId'] }, FromPort: 5432, ToPort: 5432,
+    });
+    const ingress = resourcesOf(t, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties);
+    expect(ingress.filter((r) => JSON.stringify(r.GroupId).includes(dbSg))).toHaveLength(1);
+    expect(ingress.filter((r) => JSON.stringify(r.GroupId).includes(taskSg))).toHaveLength(1);
+    expect(sgs.find(([id]) => id === dbSg)![1].Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  test('database connection details and the RDS-managed secret are injected into the containers', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    const cluster = resourcesOf(t, 'AWS::RDS::DBCluster')[0][0];
+    const container = resourcesOf(t, 'AWS::ECS::TaskDefinition')[0][1].Properties.ContainerDefinitions[0];
+    const env = Object.fromEntries(container.Environment.map((e: any) => [e.Name, e.Value]));
+    expect(env).toEqual(expect.objectContaining({
+      DB_ENGINE: 'postgres', DB_PORT: '5432', DB_NAME: 'app', DB_HOST: { 'Fn::GetAtt': [cluster, 'Endpoint.Address'] },
+    }));
+    const secrets = Object.fromEntries(container.Secrets.map((s: any) => [s.Name, JSON.stringify(s.ValueFrom)]));
+    expect(secrets.DB_USER).toContain('MasterUserSecret.SecretArn');
+    expect(secrets.DB_USER).toContain(':username::');
+    expect(secrets.DB_PASSWORD).toContain(':password::');
+    // Only the execution role reads the secret, and only that secret.
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Resource: { 'Fn::GetAtt': [cluster, 'MasterUserSecret.SecretArn'] },
+        })]),
+      },
+    });
+  });
+
+  test('DatabaseAccess.IAM: rds-db:connect for one database user, no password', () => {
+    const t = Template.fromStack(virginiaApp({ services: [{ ...itemsService, databaseAccess: DatabaseAccess.IAM, databaseUser: 'items' }] }).stack);
+    const container = resourcesOf(t, 'AWS::ECS::TaskDefinition')[0][1].Properties.ContainerDefinitions[0];
+    expect(container.Secrets).toBeUndefined();
+    expect(container.Environment).toEqual(expect.arrayContaining([{ Name: 'DB_USER', Value: 'items' }, { Name: 'DB_IAM_AUTH', Value: 'true' }]));
+    const statements = resourcesOf(t, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const connect = statements.filter((st) => st.Action === 'rds-db:connect');
+    expect(connect).toHaveLength(1);
+    expect(JSON.stringify(connect[0].Resource)).toMatch(/:dbuser:.*\/items"/);
+  });
+
+  test('DynamoDB: the table name in the environment and read/write on its items', () => {
+    const t = Template.fromStack(virginiaApp({ database: DataStore.dynamoDb() }).stack);
+    const table = resourcesOf(t, 'AWS::DynamoDB::GlobalTable')[0][0];
+    const container = resourcesOf(t, 'AWS::ECS::TaskDefinition')[0][1].Properties.ContainerDefinitions[0];
+    expect(container.Environment).toEqual(expect.arrayContaining([{ Name: 'DYNAMODB_TABLE', Value: { Ref: table } }]));
+    const statements = resourcesOf(t, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const items = statements.find((st) => JSON.stringify(st.Resource).includes(table));
+    expect(items.Action).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:Query']));
+    expect(items.Action).not.toContain('dynamodb:DeleteTable');
+  });
+
+  test('DatabaseAccess.NONE: no database environment, grant or network path', () => {
+    const t = Template.fromStack(virginiaApp({ services: [{ ...itemsService, databaseAccess: DatabaseAccess.NONE }] }).stack);
+    const container = resourcesOf(t, 'AWS::ECS::TaskDefinition')[0][1].Properties.ContainerDefinitions[0];
+    expect(JSON.stringify(container)).not.toMatch(/DB_HOST|DB_PASSWORD/);
+    const dbSg = resourcesOf(t, 'AWS::EC2::SecurityGroup').find(([id]) => /DataSecurityGroup/.test(id))![0];
+    expect(JSON.stringify(t.findResources('AWS::EC2::SecurityGroupIngress'))).not.toContain(dbSg);
+  });
+
+  test('services send alarms to the system topic', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    t.resourceCountIs('AWS::SNS::Topic', 1);
+    const topic = resourcesOf(t, 'AWS::SNS::Topic')[0][0];
+    for (const [, alarm] of resourcesOf(t, 'AWS::CloudWatch::Alarm')) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+    }
+  });
+});
+
+describe('data tier', () => {
+  test('Aurora Serverless v2: RDS-managed master secret, IAM auth, encryption, backups, deletion protection, RETAIN', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    t.hasResource('AWS::RDS::DBCluster', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        Engine: 'aurora-postgresql',
+        ManageMasterUserPassword: true,
+        MasterUserPassword: Match.absent(),
+        MasterUsername: 'app_admin',
+        EnableIAMDatabaseAuthentication: true,
+        StorageEncrypted: true,
+        DeletionProtection: true,
+        BackupRetentionPeriod: 30,
+        ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 },
+      }),
+    });
+    t.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    t.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+  });
+
+  test('production: one Serverless v2 reader that scales with the writer', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    t.resourceCountIs('AWS::RDS::DBInstance', 2);
+    t.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', PromotionTier: 1, PubliclyAccessible: false });
+  });
+
+  test('Aurora Serverless v2 min capacity 0: auto-pause after 5 minutes (development)', () => {
+    const t = Template.fromStack(virginiaApp({ profile: CostProfile.development() }).stack);
+    t.hasResourceProperties('AWS::RDS::DBCluster', {
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4, SecondsUntilAutoPause: 300 },
+      DeletionProtection: false,
+      BackupRetentionPeriod: 7,
+    });
+    t.resourceCountIs('AWS::RDS::DBInstance', 1);
+  });
+
+  test('Aurora Serverless v2 min capacity 0 needs a recent engine: fails on PostgreSQL 16.2 and MySQL 3.07', () => {
+    const pg = DataStore.auroraPostgres({ minCapacity: 0, version: rds.AuroraPostgresEngineVersion.VER_16_2 });
+    expect(() => virginiaApp({ database: pg })).toThrow(/needs aurora-postgresql 13.15, 14.12, 15.7, 16.3 or later.*16.2/);
+    const mysql = DataStore.auroraMysql({ minCapacity: 0, version: rds.AuroraMysqlEngineVersion.VER_3_07_1 });
+    expect(() => virginiaApp({ database: mysql })).toThrow(/needs aurora-mysql 3.08.0 or later/);
+    const pg157 = DataStore.auroraPostgres({ minCapacity: 0, version: rds.AuroraPostgresEngineVersion.VER_15_7 });
+    expect(() => virginiaApp({ database: pg157 })).not.toThrow();
+  });
+
+  test('fails on invalid capacity, readers, backups or pause settings', () => {
+    const bad = (o: object) => () => virginiaApp({ database: DataStore.auroraPostgres(o) });
+    expect(bad({ minCapacity: 0.3 })).toThrow(/steps of 0.5/);
+    expect(bad({ minCapacity: 8, maxCapacity: 4 })).toThrow(/at least minCapacity/);
+    expect(bad({ readers: 16 })).toThrow(/readers must be/);
+    expect(bad({ backupRetention: Duration.days(40) })).toThrow(/backupRetention must be 1 to 35/);
+    expect(bad({ minCapacity: 0.5, autoPauseAfter: Duration.minutes(10) })).toThrow(/only applies when minCapacity is 0/);
+    expect(bad({ minCapacity: 0, autoPauseAfter: Duration.minutes(1) })).toThrow(/5 minutes to 1 day/);
+    expect(bad({ databaseName: '1app' })).toThrow(/must start with a letter/);
+  });
+
+  test('Aurora MySQL listens on 3306 and exports its audit, error, general and slow query logs', () => {
+    const t = Template.fromStack(virginiaApp({ database: DataStore.auroraMysql() }).stack);
+    t.hasResourceProperties('AWS::RDS::DBCluster', { Engine: 'aurora-mysql', Port: 3306, EnableCloudwatchLogsExports: ['audit', 'error', 'general', 'slowquery'] });
+    const container = resourcesOf(t, 'AWS::ECS::TaskDefinition')[0][1].Properties.ContainerDefinitions[0];
+    expect(container.Environment).toEqual(expect.arrayContaining([{ Name: 'DB_ENGINE', Value: 'mysql' }, { Name: 'DB_PORT', Value: '3306' }]));
+  });
+
+  test('a customer managed key encrypts the storage and the master secret', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'us-east-1' } });
+    const key = new kms.Key(stack, 'DbKey');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const data = new DataTier(stack, 'Data', { store: DataStore.auroraPostgres({ encryptionKey: key }), vpc });
+    expect(data.masterSecret).toBeDefined();
+    Template.fromStack(stack).hasResourceProperties('AWS::RDS::DBCluster', {
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('DbKey'), 'Arn'] },
+      MasterUserSecret: { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('DbKey'), 'Arn'] } },
+    });
+  });
+
+  test('DynamoDB PITR: on-demand, point-in-time recovery, encryption, deletion protection, RETAIN', () => {
+    const t = Template.fromStack(virginiaApp({ database: DataStore.dynamoDb({ sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING } }) }).stack);
+    t.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        SSESpecification: { SSEEnabled: false },
+        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
+      }),
+    });
+  });
+
+  test('DataTier alone: Aurora needs a VPC', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'us-east-1' } });
+    expect(() => new DataTier(stack, 'Data', { store: DataStore.auroraPostgres() })).toThrow(/Aurora needs a vpc/);
+  });
+});
+
+describe('auth', () => {
+  test('Cognito: email sign-in, MFA required (TOTP), strong passwords, retained; SPA client with SRP and no secret', () => {
+    const { stack, system } = virginiaApp({ auth: {} });
+    const t = Template.fromStack(stack);
+    t.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        UsernameAttributes: ['email'],
+        AutoVerifiedAttributes: ['email'],
+        MfaConfiguration: 'ON',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+        DeletionProtection: 'ACTIVE',
+      }),
+    });
+    t.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], PreventUserExistenceErrors: 'ENABLED',
+    });
+    expect(system.auth?.userPoolClient).toBeDefined();
+  });
+
+  test('no user pool unless auth is given', () => {
+    Template.fromStack(virginiaApp().stack).resourceCountIs('AWS::Cognito::UserPool', 0);
+  });
+});
+
+describe('observe', () => {
+  test('one system dashboard across CloudFront (us-east-1), WAF, the load balancer, each service and the database', () => {
+    const { stack } = virginiaApp({ services: [itemsService, { id: 'Ai', image, pathPatterns: ['/api/ai/*'] }] });
+    const t = Template.fromStack(stack);
+    const body = JSON.stringify(resourcesOf(t, 'AWS::CloudWatch::Dashboard').map(([, d]) => d.Properties.DashboardBody));
+    expect(body).toMatch(/AWS\/CloudFront.*Region.*Global/);
+    expect(body).toContain('\\"region\\":\\"us-east-1\\"');
+    expect(body).toContain('AWS/WAFV2');
+    expect(body).toMatch(/LoadBalancer5xxAlarm/);
+    expect(body).toContain('Items: requests and 5xx');
+    expect(body).toContain('Ai: requests and 5xx');
+    expect(body).toContain('ServerlessDatabaseCapacity');
+  });
+
+  test('system alarms: load balancer 5xx and database saturation, ALARM and OK to the topic', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HTTPCode_ELB_5XX_Count', Threshold: 10, OKActions: Match.anyValue() });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ACUUtilization', Threshold: 90, EvaluationPeriods: 3 });
+  });
+
+  test('Slack webhook is subscribed once for the whole system', () => {
+    const s2 = new Stack(new App(), 'S2', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const hook = sm.Secret.fromSecretNameV2(s2, 'Hook', 'slack-webhook');
+    new ThreeTierApp(s2, 'App', { slackWebhookSecret: hook, services: [itemsService, { id: 'Ai', image, pathPatterns: ['/api/ai/*'] }] });
+    const t = Template.fromStack(s2);
+    t.resourceCountIs('AWS::SNS::Subscription', 1);
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+  });
+});
+
+describe('cost profiles', () => {
+  test('development: NAT instance, 2 AZs, 1-4 tasks with Spot after the first, no deletion protection on the ALB', () => {
+    const t = Template.fromStack(virginiaApp({ profile: CostProfile.development() }).stack);
+    t.resourceCountIs('AWS::EC2::Instance', 1);
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 4 });
+    t.hasResourceProperties('AWS::ECS::Service', {
+      CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Base: 1, Weight: 0 }, { CapacityProvider: 'FARGATE_SPOT', Weight: 10 }],
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
+    });
+  });
+
+  test('production: 2-10 on-demand tasks and deletion protection on the ALB', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 10 });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
+  });
+
+  test('every profile value can be overridden', () => {
+    const t = Template.fromStack(virginiaApp({
+      profile: CostProfile.development(),
+      natMode: NatMode.singleGateway(),
+      maxAzs: 3,
+      database: DataStore.auroraPostgres({ minCapacity: 1, maxCapacity: 8, deletionProtection: true, readers: 1 }),
+      services: [{ ...itemsService, minTasks: 3, maxTasks: 6, spotShare: 0 }],
+    }).stack);
+    t.resourceCountIs('AWS::EC2::Instance', 0);
+    t.resourceCountIs('AWS::EC2::NatGateway', 1);
+    t.resourceCountIs('AWS::EC2::Subnet', 9);
+    t.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 1, MaxCapacity: 8 }, DeletionProtection: true });
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3, MaxCapacity: 6 });
+  });
+});
+
+describe('stateful resources', () => {
+  // A change here replaces a user's data on upgrade. Never update these ids casually.
+  test('logical IDs of the database, table, user pool and buckets are pinned', () => {
+    const ids = (t: Template, type: string) => Object.keys(t.findResources(type)).sort();
+    const aurora = Template.fromStack(virginiaApp({ auth: {} }).stack);
+    expect(ids(aurora, 'AWS::RDS::DBCluster')).toEqual(['AppDataCluster98760105']);
+    expect(ids(aurora, 'AWS::Cognito::UserPool')).toEqual(['AppAuthUserPool8D321A1B']);
+    expect(ids(aurora, 'AWS::S3::Bucket')).toEqual([
+      'AppLogArchiveAccessLogsBucketF38DF02D', 'AppLogArchiveBucketEFF55DCF', 'AppLogArchiveQueryResultsBucketC8F4A9CF', 'AppWebSiteBucketD7AC97B7',
+    ]);
+    const dynamo = Template.fromStack(virginiaApp({ database: DataStore.dynamoDb() }).stack);
+    expect(ids(dynamo, 'AWS::DynamoDB::GlobalTable')).toEqual(['AppDataTable5EF372E2']);
+  });
+});
