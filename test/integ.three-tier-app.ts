@@ -14,10 +14,10 @@ const system = new ThreeTierApp(stack, 'System', {
   // The test must clean up after itself; real systems keep their data and logs.
   logArchive: new LogArchiveBucket(stack, 'Logs', { removalPolicy: RemovalPolicy.DESTROY }),
   database: DataStore.dynamoDb({ removalPolicy: RemovalPolicy.DESTROY }),
-  siteDirectory: path.join(__dirname, 'three-tier-site'),
+  siteDirectory: path.join(__dirname, '..', 'examples', 'three-tier', 'site'),
   services: [{
     id: 'Echo',
-    image: ecs.ContainerImage.fromAsset(path.join(__dirname, 'integ-assets', 'echo-service')),
+    image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'examples', 'three-tier', 'api')),
     pathPatterns: ['/api/*'],
     healthCheck: { path: '/healthz' },
     user: '1000:1000',

@@ -7,7 +7,7 @@ import { exampleZone, image, itemsService, seoulApp } from './three-tier-app.fix
 import { PolicyGate } from '../scripts/policy-gate';
 import { CostProfile, DataStore, NatMode, ThreeTierAppProps } from '../src';
 
-const SITE = path.join(__dirname, 'three-tier-site');
+const SITE = path.join(__dirname, '..', 'examples', 'three-tier', 'site');
 
 /** The configurations the issue names: each profile, Aurora MySQL, and everything on. */
 function configurations(): Array<[string, () => ReturnType<typeof seoulApp>]> {

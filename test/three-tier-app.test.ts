@@ -8,7 +8,7 @@ import {
 } from '../src';
 import { SPA_REWRITE_CODE } from '../src/three-tier-app/web-tier';
 
-const SITE = path.join(__dirname, 'three-tier-site');
+const SITE = path.join(__dirname, '..', 'examples', 'three-tier', 'site');
 
 function resourcesOf(t: Template, type: string): Array<[string, any]> {
   return Object.entries(t.findResources(type));
