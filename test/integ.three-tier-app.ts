@@ -21,6 +21,7 @@ const system = new ThreeTierApp(stack, 'System', {
     pathPatterns: ['/api/*'],
     healthCheck: { path: '/healthz' },
     user: '1000:1000',
+    scratchPaths: [], // the echo service writes no files
   }],
 });
 

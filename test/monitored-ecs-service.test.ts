@@ -448,7 +448,7 @@ describe('everything on', () => {
     const collector = containers(template).find((c: any) => c.Name === 'otel-collector');
     expect(collector.Image).toMatch(/aws-otel-collector/);
     expect(collector.Essential).toBe(false);
-    expect(collector.User).toBe('10001');
+    expect(collector.User).toBe('4317:4317');
     expect(collector.ReadonlyRootFilesystem).toBe(true);
     const config = JSON.stringify(collector.Environment.find((e: any) => e.Name === 'AOT_CONFIG_CONTENT').Value);
     expect(config).toContain('metrics_path: /metrics');

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as vm from 'vm';
-import { App, Duration, Stack, aws_certificatemanager as acm, aws_dynamodb as dynamodb, aws_ec2 as ec2, aws_kms as kms, aws_rds as rds, aws_secretsmanager as sm } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Duration, RemovalPolicy, Stack, aws_certificatemanager as acm, aws_dynamodb as dynamodb, aws_ecs as ecs, aws_ec2 as ec2, aws_kms as kms, aws_rds as rds, aws_secretsmanager as sm } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ACCOUNT, image, itemsService, seoulApp, virginiaApp, zone } from './three-tier-app.fixtures';
 import {
   CostProfile, DataStore, DataTier, DatabaseAccess, EdgeWebAcl, NatMode, Network, ThreeTierApp, ThreeTierEdgeStack,
@@ -37,14 +37,19 @@ describe('network', () => {
       InstanceType: 't4g.nano',
       SourceDestCheck: false,
       BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3' } }],
+      MetadataOptions: { HttpTokens: 'required' },
     });
-    t.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } } });
+    // No launch template: CDK's IMDSv2 aspect names it, and two stacks would clash.
+    t.resourceCountIs('AWS::EC2::LaunchTemplate', 0);
+    const userData = JSON.stringify(resourcesOf(t, 'AWS::EC2::Instance')[0][1].Properties.UserData);
+    expect(userData).toMatch(/for attempt in .* do yum install iptables-services -y && break/);
+    expect(userData).toContain('MASQUERADE');
     // Nothing outside the VPC may open a connection to the NAT instance.
     const natSg = resourcesOf(t, 'AWS::EC2::SecurityGroup').find(([id]) => id.includes('NatSecurityGroup'))![1];
     expect(natSg.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ IpProtocol: '-1', CidrIp: { 'Fn::GetAtt': [expect.any(String), 'CidrBlock'] } })]);
   });
 
-  test('NatMode.none: no NAT, isolated app subnets, and interface endpoints for ECR, logs, Secrets Manager and SSM', () => {
+  test('AWS constraint: endpoints present when NAT is none: no NAT, isolated app subnets, and interface endpoints for ECR, logs, Secrets Manager and SSM', () => {
     const t = Template.fromStack(seoulApp({ natMode: NatMode.none() }).stack);
     t.resourceCountIs('AWS::EC2::NatGateway', 0);
     t.resourceCountIs('AWS::EC2::Instance', 0);
@@ -87,6 +92,20 @@ describe('network', () => {
     t.hasResourceProperties('AWS::EC2::FlowLog', { LogDestinationType: 's3', ResourceType: 'VPC' });
   });
 
+  test('a given VPC without NAT gets a warning that it needs the endpoints', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Mine', {
+      natGateways: 0,
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC }, { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ],
+    });
+    new ThreeTierApp(stack, 'App', { vpc, services: [itemsService] });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+    expect(warnings.join('\n')).toMatch(/needs interface endpoints for ECR/);
+  });
+
   test('uses a given VPC and its subnets', () => {
     const app = new App();
     const stack = new Stack(app, 'S', { env: { account: ACCOUNT, region: 'us-east-1' } });
@@ -110,7 +129,7 @@ describe('network', () => {
 });
 
 describe('web tier', () => {
-  test('OAC bucket policy: the private site bucket is read by this distribution only', () => {
+  test('AWS constraint: OAC bucket policy: the private site bucket is read by this distribution only', () => {
     const t = Template.fromStack(virginiaApp().stack);
     t.hasResourceProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
@@ -185,7 +204,7 @@ describe('web tier', () => {
     expect(() => virginiaApp({ apiPathPattern: 'api/*' })).toThrow(/must start with '\/'/);
   });
 
-  test('ALB reachable only from CloudFront: internal, and its only ingress is the CloudFront prefix list on 80', () => {
+  test('AWS constraint: ALB reachable only from CloudFront: internal, and its only ingress is the CloudFront prefix list on 80', () => {
     const t = Template.fromStack(virginiaApp().stack);
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
     const [lbSgId, lbSg] = resourcesOf(t, 'AWS::EC2::SecurityGroup').find(([id]) => id.includes('LoadBalancerSecurityGroup'))!;
@@ -220,15 +239,17 @@ describe('web tier', () => {
     });
   });
 
-  test('WAF log destination: a log group named aws-waf-logs-*, its ARN without the :* suffix, auth headers redacted', () => {
+  test('AWS constraint: WAF log destination: a log group named aws-waf-logs-*, its ARN without the :* suffix, auth headers redacted', () => {
     const t = Template.fromStack(seoulApp().edge);
-    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'), RetentionInDays: 365 });
+    t.hasResource('AWS::Logs::LogGroup', {
+      DeletionPolicy: 'Retain', Properties: { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'), RetentionInDays: 365 },
+    });
     const logging = resourcesOf(t, 'AWS::WAFv2::LoggingConfiguration')[0][1].Properties;
     expect(JSON.stringify(logging.LogDestinationConfigs)).not.toContain(':*');
     expect(logging.RedactedFields).toEqual([{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }]);
   });
 
-  test('CloudFront-scope WAF must be in us-east-1: the Seoul stack takes it from the edge stack', () => {
+  test('AWS constraint: CloudFront-scope WAF must be in us-east-1: the Seoul stack takes it from the edge stack', () => {
     const { stack, edge } = seoulApp();
     Template.fromStack(stack).resourceCountIs('AWS::WAFv2::WebACL', 0);
     Template.fromStack(edge).resourceCountIs('AWS::WAFv2::WebACL', 1);
@@ -247,7 +268,7 @@ describe('web tier', () => {
     expect(() => new ThreeTierApp(stack, 'App')).toThrow(/env-agnostic/);
   });
 
-  test('CloudFront-scope WAF must be in us-east-1: EdgeWebAcl and ThreeTierEdgeStack fail elsewhere', () => {
+  test('AWS constraint: CloudFront-scope WAF must be in us-east-1: EdgeWebAcl and ThreeTierEdgeStack fail elsewhere', () => {
     const app = new App();
     const seoul = new Stack(app, 'Seoul', { env: { region: 'ap-northeast-2' } });
     expect(() => new EdgeWebAcl(seoul, 'Acl')).toThrow(/only be created in us-east-1/);
@@ -269,7 +290,7 @@ describe('web tier', () => {
     expect(JSON.stringify(t.findResources('AWS::CloudFront::Distribution'))).not.toContain('WebACLId');
   });
 
-  test('certificate for CloudFront must be in us-east-1: fails with a certificate from ap-northeast-2', () => {
+  test('AWS constraint: certificate for CloudFront must be in us-east-1: fails with a certificate from ap-northeast-2', () => {
     const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: 'ap-northeast-2' } });
     const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', `arn:aws:acm:ap-northeast-2:${ACCOUNT}:certificate/abc`);
     expect(() => new ThreeTierApp(stack, 'App', { wafEnabled: false, domain: { domainName: 'www.example.com', hostedZone: zone(stack), certificate } }))
@@ -282,7 +303,7 @@ describe('web tier', () => {
       .toThrow(/needs a certificate from us-east-1/);
   });
 
-  test('custom domain from the edge stack: certificate in us-east-1, alias A and AAAA records, TLSv1.2_2021', () => {
+  test('AWS constraint (cdk-nag CFR4): custom domain from the edge stack: certificate in us-east-1, alias A and AAAA records, TLSv1.2_2021', () => {
     const app = new App();
     const edgeZone = new Stack(app, 'Zones', { env: { account: ACCOUNT, region: 'us-east-1' } });
     const hostedZone = zone(edgeZone);
@@ -395,6 +416,8 @@ describe('app tier', () => {
     expect(secrets.DB_USER).toContain('MasterUserSecret.SecretArn');
     expect(secrets.DB_USER).toContain(':username::');
     expect(secrets.DB_PASSWORD).toContain(':password::');
+    // RDS rotates the secret; the ARN lets the service re-read it, and only the task role may.
+    expect(env.DB_SECRET_ARN).toEqual({ 'Fn::GetAtt': [cluster, 'MasterUserSecret.SecretArn'] });
     // Only the execution role reads the secret, and only that secret.
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -404,6 +427,43 @@ describe('app tier', () => {
         })]),
       },
     });
+  });
+
+  test('the task role may read the rotating master secret (and only that secret)', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    const cluster = resourcesOf(t, 'AWS::RDS::DBCluster')[0][0];
+    const taskPolicy = resourcesOf(t, 'AWS::IAM::Policy').find(([id]) => /ItemsTaskDefinitionTaskRoleDefaultPolicy/.test(id))![1];
+    expect(taskPolicy.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: { 'Fn::GetAtt': [cluster, 'MasterUserSecret.SecretArn'] },
+    })]);
+  });
+
+  test('services start after the database (writer included) exists', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    const service = resourcesOf(t, 'AWS::ECS::Service')[0][1];
+    const writer = resourcesOf(t, 'AWS::RDS::DBInstance').find(([id]) => /Writer/.test(id))![0];
+    expect(service.DependsOn).toEqual(expect.arrayContaining([resourcesOf(t, 'AWS::RDS::DBCluster')[0][0], writer]));
+  });
+
+  test('host routing works through CloudFront: the API behaviour forwards the viewer\'s Host', () => {
+    const t = Template.fromStack(virginiaApp({ services: [{ id: 'Admin', image, hostHeaders: ['admin.example.com'] }] }).stack);
+    const dist = resourcesOf(t, 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig;
+    expect(dist.CacheBehaviors[0].OriginRequestPolicyId).toBe('216adef6-5c7f-47e4-b989-5492eafa07d3'); // Managed-AllViewer
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['admin.example.com'] } }],
+    });
+  });
+
+  test('without NAT: warnings for registry images and the public collector image, none for an image asset', () => {
+    const warnings = (props: object) => {
+      const { stack } = virginiaApp({ natMode: NatMode.none(), services: [{ ...itemsService, ...props }] });
+      return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+    };
+    const asset = ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'examples', 'three-tier', 'api'));
+    expect(warnings({ image: asset }).filter((w) => /NAT|public.ecr/.test(w))).toEqual([]);
+    expect(warnings({}).join('\n')).toMatch(/can pull images from ECR in this region only/);
+    expect(warnings({ image: asset, prometheus: {} }).join('\n')).toMatch(/public.ecr.aws, which has no VPC endpoint/);
   });
 
   test('DatabaseAccess.IAM: rds-db:connect for one database user, no password', () => {
@@ -447,7 +507,7 @@ describe('app tier', () => {
 });
 
 describe('data tier', () => {
-  test('Aurora Serverless v2: RDS-managed master secret, IAM auth, encryption, backups, deletion protection, RETAIN', () => {
+  test('AWS constraint (manageMasterUserPassword, RDS6, RDS10): Aurora Serverless v2: RDS-managed master secret, IAM auth, encryption, backups, deletion protection, RETAIN', () => {
     const t = Template.fromStack(virginiaApp().stack);
     t.hasResource('AWS::RDS::DBCluster', {
       DeletionPolicy: 'Retain',
@@ -474,7 +534,7 @@ describe('data tier', () => {
     t.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', PromotionTier: 1, PubliclyAccessible: false });
   });
 
-  test('Aurora Serverless v2 min capacity 0: auto-pause after 5 minutes (development)', () => {
+  test('AWS constraint: Aurora Serverless v2 min capacity 0: auto-pause after 5 minutes (development)', () => {
     const t = Template.fromStack(virginiaApp({ profile: CostProfile.development() }).stack);
     t.hasResourceProperties('AWS::RDS::DBCluster', {
       ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4, SecondsUntilAutoPause: 300 },
@@ -484,13 +544,17 @@ describe('data tier', () => {
     t.resourceCountIs('AWS::RDS::DBInstance', 1);
   });
 
-  test('Aurora Serverless v2 min capacity 0 needs a recent engine: fails on PostgreSQL 16.2 and MySQL 3.07', () => {
+  test('AWS constraint: Aurora Serverless v2 min capacity 0 needs a recent engine: fails on PostgreSQL 16.2 and MySQL 3.07', () => {
     const pg = DataStore.auroraPostgres({ minCapacity: 0, version: rds.AuroraPostgresEngineVersion.VER_16_2 });
     expect(() => virginiaApp({ database: pg })).toThrow(/needs aurora-postgresql 13.15, 14.12, 15.7, 16.3 or later.*16.2/);
     const mysql = DataStore.auroraMysql({ minCapacity: 0, version: rds.AuroraMysqlEngineVersion.VER_3_07_1 });
     expect(() => virginiaApp({ database: mysql })).toThrow(/needs aurora-mysql 3.08.0 or later/);
     const pg157 = DataStore.auroraPostgres({ minCapacity: 0, version: rds.AuroraPostgresEngineVersion.VER_15_7 });
     expect(() => virginiaApp({ database: pg157 })).not.toThrow();
+    const mysql310 = DataStore.auroraMysql({ minCapacity: 0, version: rds.AuroraMysqlEngineVersion.VER_3_10_0 });
+    expect(() => virginiaApp({ database: mysql310 })).not.toThrow();
+    const pg17 = DataStore.auroraPostgres({ minCapacity: 0, version: rds.AuroraPostgresEngineVersion.VER_17_4 });
+    expect(() => virginiaApp({ database: pg17 })).not.toThrow();
   });
 
   test('fails on invalid capacity, readers, backups or pause settings', () => {
@@ -505,7 +569,8 @@ describe('data tier', () => {
   });
 
   test('Aurora MySQL listens on 3306 and exports its audit, error, general and slow query logs', () => {
-    const t = Template.fromStack(virginiaApp({ database: DataStore.auroraMysql() }).stack);
+    // The development profile (0 ACUs) works with the default MySQL version too.
+    const t = Template.fromStack(virginiaApp({ database: DataStore.auroraMysql(), profile: CostProfile.development() }).stack);
     t.hasResourceProperties('AWS::RDS::DBCluster', { Engine: 'aurora-mysql', Port: 3306, EnableCloudwatchLogsExports: ['audit', 'error', 'general', 'slowquery'] });
     const container = resourcesOf(t, 'AWS::ECS::TaskDefinition')[0][1].Properties.ContainerDefinitions[0];
     expect(container.Environment).toEqual(expect.arrayContaining([{ Name: 'DB_ENGINE', Value: 'mysql' }, { Name: 'DB_PORT', Value: '3306' }]));
@@ -523,7 +588,7 @@ describe('data tier', () => {
     });
   });
 
-  test('DynamoDB PITR: on-demand, point-in-time recovery, encryption, deletion protection, RETAIN', () => {
+  test('AWS constraint: DynamoDB PITR: on-demand, point-in-time recovery, encryption, deletion protection, RETAIN', () => {
     const t = Template.fromStack(virginiaApp({ database: DataStore.dynamoDb({ sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING } }) }).stack);
     t.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',
@@ -561,6 +626,20 @@ describe('auth', () => {
       GenerateSecret: false, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], PreventUserExistenceErrors: 'ENABLED',
     });
     expect(system.auth?.userPoolClient).toBeDefined();
+  });
+
+  test('with auth, the default CSP lets the page call Cognito; a destroyed pool is not deletion-protected', () => {
+    const t = Template.fromStack(virginiaApp({ auth: { removalPolicy: RemovalPolicy.DESTROY } }).stack);
+    t.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: {
+          ContentSecurityPolicy: {
+            ContentSecurityPolicy: Match.stringLikeRegexp("connect-src 'self' https://cognito-idp.us-east-1.amazonaws.com;"), Override: true,
+          },
+        },
+      },
+    });
+    t.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'INACTIVE' });
   });
 
   test('no user pool unless auth is given', () => {

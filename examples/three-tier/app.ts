@@ -31,6 +31,7 @@ export function createApp(app: App = new App()): App {
       pathPatterns: ['/api/*'],
       healthCheck: { path: '/healthz' },
       user: '1000:1000',
+      scratchPaths: [], // the API writes no files
       cpuArchitecture: ecs.CpuArchitecture.ARM64,
       cpu: 256,
       memoryLimitMiB: 512,

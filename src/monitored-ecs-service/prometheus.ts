@@ -97,9 +97,9 @@ export function addPrometheusSidecar(
     image: options.collectorImage ?? ecs.ContainerImage.fromRegistry(DEFAULT_COLLECTOR_IMAGE),
     essential: false,
     readonlyRootFilesystem: true,
-    // The ADOT image (FROM scratch, no USER) would run as root. It needs no home or writable path:
-    // it reads its config from the environment and credentials from the ECS endpoint.
-    user: '10001',
+    // The ADOT image runs as its 'aoc' user (uid 4317); saying so lets non-root checks
+    // (Control Tower CT.ECS.PR.3) see it.
+    user: '4317:4317',
     memoryLimitMiB,
     environment: { AOT_CONFIG_CONTENT: config },
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'otel' }),

@@ -58,7 +58,8 @@ export class UserAuth extends Construct {
       },
       featurePlan: props.threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
       standardThreatProtectionMode: props.threatProtection ? cognito.StandardThreatProtectionMode.FULL_FUNCTION : undefined,
-      deletionProtection: true,
+      // Protected unless the caller asked for the pool to be destroyed with the stack.
+      deletionProtection: props.removalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     if (!props.threatProtection) {

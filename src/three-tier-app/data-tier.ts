@@ -394,11 +394,15 @@ function validateAurora(store: DataStore, min: number, max: number, readers: num
     throw new Error(`DataTier: autoPauseAfter must be 5 minutes to 1 day (got ${pause.toSeconds()} s).`);
   }
   if (min === 0 && store._fullVersion && !Token.isUnresolved(store._fullVersion)) {
-    const full = store._fullVersion;
+    // Aurora MySQL versions read '8.0.mysql_aurora.3.10.0'; the Aurora part decides.
+    const full = store._fullVersion.includes('mysql_aurora.') ? store._fullVersion.split('mysql_aurora.')[1] : store._fullVersion;
     const major = full.split('.')[0];
-    const minimum = AUTO_PAUSE_MINIMUMS[store.kind]?.[major];
-    if (!minimum || compareVersions(full, minimum) < 0) {
-      throw new Error(`DataTier: minCapacity 0 (auto-pause) needs ${store.kind} ${Object.values(AUTO_PAUSE_MINIMUMS[store.kind]).join(', ')} or later; ` +
+    const minimums = AUTO_PAUSE_MINIMUMS[store.kind] ?? {};
+    const newest = Math.max(...Object.keys(minimums).map(Number));
+    // Majors newer than the table (e.g. PostgreSQL 17) launched with auto-pause (CDK: '>=16.3').
+    const supported = Number(major) > newest || (minimums[major] !== undefined && compareVersions(full, minimums[major]) >= 0);
+    if (!supported) {
+      throw new Error(`DataTier: minCapacity 0 (auto-pause) needs ${store.kind} ${Object.values(minimums).join(', ')} or later; ` +
         `version ${full} does not support it. Raise the version or set minCapacity to 0.5.`);
     }
   }

@@ -23,6 +23,12 @@ export interface EdgeWebAclProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the WAF log group when it leaves the stack. WAF requires a fixed name
+   * (`aws-waf-logs-...`), so a retained group must be deleted before the stack is created again.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -83,7 +89,7 @@ export class EdgeWebAcl extends Construct {
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `aws-waf-logs-${Names.uniqueResourceName(this, { maxLength: 400, separator: '-' })}`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
     acknowledge(this.logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted', 'WAF logs are encrypted by CloudWatch Logs with service keys.'));
     new wafv2.CfnLoggingConfiguration(this, 'Logging', {

@@ -1,4 +1,4 @@
-import { Aspects, Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { acknowledge, inCompliancePacks } from '../private/nag';
@@ -148,6 +148,7 @@ export class Network extends Construct {
           instanceType: natMode._instanceType,
           defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
           associatePublicIpAddress: true,
+          userData: natUserData(),
         });
       }
       const vpc = new ec2.Vpc(this, 'Vpc', {
@@ -173,8 +174,6 @@ export class Network extends Construct {
       if (this.natInstanceProvider) {
         // The NAT instance forwards whatever the VPC sends it; nothing from outside may start a connection.
         this.natInstanceProvider.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.allTraffic(), 'From the VPC');
-        // The NAT script never reads instance metadata, so IMDSv1 can go.
-        Aspects.of(this).add(new ec2.InstanceRequireImdsv2Aspect());
         hardenNatInstances(this.natInstanceProvider);
       }
     }
@@ -218,21 +217,33 @@ function endpointId(service: ec2.InterfaceVpcEndpointAwsService): string {
   return service.shortName.split(/[^a-zA-Z0-9]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 }
 
+/**
+ * CDK's NAT commands, with the package install retried: on first boot dnf can lose a race with
+ * the system's own updates (aws-cdk #36717), and a NAT instance without iptables forwards nothing.
+ */
+function natUserData(): ec2.UserData {
+  const userData = ec2.UserData.forLinux();
+  userData.addCommands(...ec2.NatInstanceProviderV2.DEFAULT_USER_DATA_COMMANDS.map((command) => command.startsWith('yum install')
+    ? `for attempt in 1 2 3 4 5 6; do ${command} && break; echo "retrying: ${command}"; sleep 10; done`
+    : command));
+  return userData;
+}
+
 /** NAT instances are plain EC2 instances: some instance rules do not fit a router. */
 function hardenNatInstances(provider: ec2.NatInstanceProviderV2): void {
   for (const instance of provider.gatewayInstances) {
+    const cfn = instance.node.defaultChild as ec2.CfnInstance;
     // Encrypt the root volume (AL2023's root device is /dev/xvda; the size stays the AMI's).
-    (instance.node.defaultChild as ec2.CfnInstance).blockDeviceMappings = [
-      { deviceName: '/dev/xvda', ebs: { encrypted: true, volumeType: 'gp3', deleteOnTermination: true } },
-    ];
+    cfn.blockDeviceMappings = [{ deviceName: '/dev/xvda', ebs: { encrypted: true, volumeType: 'gp3', deleteOnTermination: true } }];
+    // The NAT script never reads instance metadata, so IMDSv1 can go. Set on the instance itself:
+    // CDK's IMDSv2 aspect would add a launch template with a fixed name, which clashes between stacks.
+    cfn.metadataOptions = { httpTokens: 'required', httpEndpoint: 'enabled' };
     const router = 'A NAT instance is a router with no workload';
     acknowledge(instance, [
       { id: 'AwsSolutions-EC28', reason: `${router}; 5-minute network metrics are enough, detailed monitoring is an extra cost.` },
       { id: 'AwsSolutions-EC29', reason: `${router}; CloudFormation replaces it, termination protection would block updates.` },
       ...inCompliancePacks('EC2InstanceDetailedMonitoringEnabled', `${router}; 5-minute metrics are enough.`, ['HIPAA.Security']),
       ...inCompliancePacks('EC2InstanceNoPublicIp', `${router}; it needs a public IP to forward the VPC's traffic to the internet.`),
-      ...inCompliancePacks('EC2IMDSv2Enabled', 'IMDSv2 is required through the instance\'s launch template (InstanceRequireImdsv2Aspect), which the rule does not read.',
-        ['NIST.800.53.R5', 'HIPAA.Security']),
       ...inCompliancePacks('EC2InstancesInVPC', 'The NAT instance runs in a public subnet of this VPC (CDK sets the subnet, not the rule\'s property).',
         ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']),
     ]);

@@ -71,7 +71,11 @@ export interface WebTierProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-const DEFAULT_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'";
+/** The default Content-Security-Policy; `connectSources` adds origins the page may call (e.g. Cognito). */
+export function defaultContentSecurityPolicy(connectSources: string[] = []): string {
+  const connect = connectSources.length ? ` connect-src 'self' ${connectSources.join(' ')};` : '';
+  return `default-src 'self';${connect} img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'`;
+}
 
 /**
  * The SPA fallback: a path whose last segment has no file extension is a client-side route and
@@ -139,7 +143,7 @@ export class WebTier extends Construct {
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
-        contentSecurityPolicy: { contentSecurityPolicy: props.contentSecurityPolicy ?? DEFAULT_CSP, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: props.contentSecurityPolicy ?? defaultContentSecurityPolicy(), override: true },
         xssProtection: { protection: true, modeBlock: true, override: true },
       },
     });
@@ -164,7 +168,9 @@ export class WebTier extends Construct {
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        // The viewer's Host reaches the ALB (an HTTP origin needs no matching name), so services can
+        // route on hostHeaders.
+        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER,
         responseHeadersPolicy: this.responseHeadersPolicy,
         compress: true,
       };
