@@ -661,6 +661,15 @@ describe('observe', () => {
     expect(body).toContain('ServerlessDatabaseCapacity');
   });
 
+  test('a service added later gets its row on the system dashboard too', () => {
+    const { stack, system } = virginiaApp();
+    system.addService('Late', { image, pathPatterns: ['/api/late/*'] });
+    const t = Template.fromStack(stack);
+    const body = JSON.stringify(resourcesOf(t, 'AWS::CloudWatch::Dashboard').map(([, d]) => d.Properties.DashboardBody));
+    expect(body).toContain('Items: requests and 5xx');
+    expect(body).toContain('Late: requests and 5xx');
+  });
+
   test('system alarms: load balancer 5xx and database saturation, ALARM and OK to the topic', () => {
     const t = Template.fromStack(virginiaApp().stack);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HTTPCode_ELB_5XX_Count', Threshold: 10, OKActions: Match.anyValue() });

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AppTier } from './app-tier';
 import { DataTier } from './data-tier';
 import { WebTier } from './web-tier';
+import { MonitoredEcsService } from '../monitored-ecs-service';
 
 /** Alarms of the whole system (besides each service's own). */
 export interface SystemAlarms {
@@ -37,7 +38,7 @@ function wafMetric(webAclName: string, metricName: string): cloudwatch.Metric {
   });
 }
 
-/** One dashboard across tiers: edge (CloudFront, WAF), load balancer, each service, database. */
+/** One dashboard across tiers: edge (CloudFront, WAF), load balancer, database; services add their rows. */
 export function createSystemDashboard(scope: Construct, web: WebTier, app: AppTier, data: DataTier,
   alarms: SystemAlarms): cloudwatch.Dashboard {
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', { defaultInterval: Duration.hours(3) });
@@ -64,20 +65,22 @@ export function createSystemDashboard(scope: Construct, web: WebTier, app: AppTi
     new cloudwatch.AlarmWidget({ title: 'Load balancer 5xx', alarm: alarms.loadBalancer5xx, width: 8 }),
     new cloudwatch.GraphWidget({ title: 'Target response time p99 (s)', left: [lb.targetResponseTime({ period: minute, statistic: 'p99' })], width: 8 }),
   );
-  for (const service of app.services) {
-    const name = service.node.id;
-    dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: `${name}: requests and 5xx`, left: [service.metricRequestCount()], right: [service.metricServerErrors()], width: 8 }),
-      new cloudwatch.GraphWidget({ title: `${name}: CPU and memory (%)`, left: [service.metricCpuUtilization(), service.metricMemoryUtilization()], width: 8 }),
-      new cloudwatch.GraphWidget({ title: `${name}: healthy targets`, left: [service.metricHealthyHosts()], width: 8 }),
-    );
-  }
   dashboard.addWidgets(
     new cloudwatch.GraphWidget({ title: `Database (${data.store.kind}): capacity`, left: [data.metricCapacity()], width: 8 }),
     new cloudwatch.AlarmWidget({ title: 'Database saturation', alarm: alarms.databaseSaturation, width: 8 }),
     new cloudwatch.GraphWidget({ title: data.cluster ? 'Database connections' : 'DynamoDB user errors', left: [data.metricActivity()], width: 8 }),
   );
   return dashboard;
+}
+
+/** One row per service; added when the service is. */
+export function serviceWidgets(service: MonitoredEcsService): cloudwatch.IWidget[] {
+  const name = service.node.id;
+  return [
+    new cloudwatch.GraphWidget({ title: `${name}: requests and 5xx`, left: [service.metricRequestCount()], right: [service.metricServerErrors()], width: 8 }),
+    new cloudwatch.GraphWidget({ title: `${name}: CPU and memory (%)`, left: [service.metricCpuUtilization(), service.metricMemoryUtilization()], width: 8 }),
+    new cloudwatch.GraphWidget({ title: `${name}: healthy targets`, left: [service.metricHealthyHosts()], width: 8 }),
+  ];
 }
 
 /** System alarms, each sending ALARM and OK to the topic. */

@@ -1,5 +1,5 @@
 import {
-  Annotations, Stack, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_ecs as ecs, aws_lambda as lambda,
+  Annotations, Names, Stack, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_ecs as ecs, aws_lambda as lambda,
   aws_secretsmanager as secretsmanager, aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -8,7 +8,7 @@ import { UserAuth, UserAuthProps } from './auth';
 import { DataStore, DataTier } from './data-tier';
 import { ThreeTierEdgeStack } from './edge';
 import { NatMode, Network } from './network';
-import { SystemAlarms, createSystemAlarms, createSystemDashboard } from './observe';
+import { SystemAlarms, createSystemAlarms, createSystemDashboard, serviceWidgets } from './observe';
 import { CostProfile } from './profile';
 import { WebDomainProps, WebTier, defaultContentSecurityPolicy } from './web-tier';
 import { LogArchiveBucket } from '../log-archive-bucket';
@@ -226,8 +226,10 @@ export class ThreeTierApp extends Construct {
 
     this.alarms = createSystemAlarms(this, this.appTier, this.dataTier, this.alarmTopic);
     this.dashboard = createSystemDashboard(this, this.webTier, this.appTier, this.dataTier, this.alarms);
+    for (const service of this.appTier.services) this.dashboard.addWidgets(...serviceWidgets(service));
     if (props.slackChatbot) {
-      this.slackChannel = subscribeChatbot(this, this.alarmTopic, props.slackChatbot, `${id}-alerts`.slice(0, 128));
+      this.slackChannel = subscribeChatbot(this, this.alarmTopic, props.slackChatbot,
+        Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }));
     }
     if (props.slackWebhookSecret) {
       this.slackNotifier = subscribeWebhook(this, this.alarmTopic, props.slackWebhookSecret);
@@ -295,6 +297,8 @@ export class ThreeTierApp extends Construct {
     }
     this.network.allowEndpointsFrom(service.securityGroup);
     if (this.network.natMode.kind === 'none') this.checkIsolatedService(service, options);
+    // Services given as props come before the dashboard, which then adds their rows.
+    if (this.dashboard) this.dashboard.addWidgets(...serviceWidgets(service));
     return service;
   }
 
