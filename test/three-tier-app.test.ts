@@ -249,6 +249,14 @@ describe('web tier', () => {
     expect(logging.RedactedFields).toEqual([{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }]);
   });
 
+  test('the WAF log group can be destroyed with the edge stack (its fixed name blocks re-creation otherwise)', () => {
+    const { edge } = seoulApp({}, { webAcl: { logRemovalPolicy: RemovalPolicy.DESTROY, rateLimitPer5Minutes: 500 } });
+    const t = Template.fromStack(edge);
+    t.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete', Properties: { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-') } });
+    t.hasResourceProperties('AWS::WAFv2::WebACL', { Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 500 }) } })]) });
+    expect(() => seoulApp({}, { webAcl: { rateLimitPer5Minutes: 10 } })).toThrow(/rateLimitPer5Minutes must be/);
+  });
+
   test('AWS constraint: CloudFront-scope WAF must be in us-east-1: the Seoul stack takes it from the edge stack', () => {
     const { stack, edge } = seoulApp();
     Template.fromStack(stack).resourceCountIs('AWS::WAFv2::WebACL', 0);
