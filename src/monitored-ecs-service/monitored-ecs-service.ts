@@ -10,10 +10,11 @@ import { AlarmMetrics, CreatedAlarms, ServiceAlarmsOptions, alarmNamePrefix, cre
 import { createServiceDashboard, grafanaDashboardModel } from './dashboard';
 import { validateFargateSize } from './fargate-size';
 import { ServiceLoadBalancer, claimListenerRule } from './load-balancer';
-import { ChatbotSlackChannel, allowAlarmsToPublish, createAlarmTopic, routeEcsEvents, subscribeChatbot, subscribeWebhook } from './notifications';
+import { ChatbotSlackChannel, alarmTopicFor, routeEcsEvents, subscribeChatbot, subscribeWebhook } from './notifications';
 import { PrometheusOptions, addPrometheusSidecar } from './prometheus';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { acknowledge, inCompliancePacks } from '../private/nag';
+import { defaultPrivateSubnets } from '../private/subnets';
 
 /** Target-group health check. */
 export interface TargetHealthCheck {
@@ -486,7 +487,7 @@ export class MonitoredEcsService extends Construct {
       .map(([, alarmId]) => `${namePrefix}-${alarmId}`);
 
     // Service
-    const subnets = props.vpcSubnets ?? defaultTaskSubnets(vpc);
+    const subnets = props.vpcSubnets ?? defaultPrivateSubnets(vpc);
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
@@ -537,12 +538,7 @@ export class MonitoredEcsService extends Construct {
 
     // Alarms, topic, notifications, dashboard
     this.alarms = createServiceAlarms(this, namePrefix, this.alarmMetrics(), alarmOptions);
-    if (props.alarmTopic) {
-      this.alarmTopic = props.alarmTopic;
-      allowAlarmsToPublish(props.alarmTopic);
-    } else {
-      this.alarmTopic = createAlarmTopic(this).topic;
-    }
+    this.alarmTopic = alarmTopicFor(this, props.alarmTopic);
     const action = new cw_actions.SnsAction(this.alarmTopic);
     for (const alarm of this.allAlarms()) {
       alarm.addAlarmAction(action);
@@ -708,12 +704,6 @@ export class MonitoredEcsService extends Construct {
 const COLLECTOR_MEMORY_MIB = 128;
 
 const EXEC_AGENT_PATHS = ['/managed-agents', '/var/lib/amazon/ssm', '/var/log/amazon/ssm'];
-
-function defaultTaskSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
-  return vpc.privateSubnets.length > 0
-    ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }
-    : { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-}
 
 /** One task always on on-demand Fargate; the rest split by `share`. */
 function spotStrategy(share: number): ecs.CapacityProviderStrategy[] {

@@ -60,6 +60,13 @@ export function allowAlarmsToPublish(topic: sns.ITopic): void {
   }));
 }
 
+/** The given topic, opened to CloudWatch alarms, or a new encrypted one. */
+export function alarmTopicFor(scope: Construct, given?: sns.ITopic): sns.ITopic {
+  if (!given) return createAlarmTopic(scope).topic;
+  allowAlarmsToPublish(given);
+  return given;
+}
+
 /** Route ECS deployment failures and unexpected task stops of one service to the topic. */
 export function routeEcsEvents(scope: Construct, topic: sns.ITopic, clusterArn: string, serviceArn: string, serviceName: string): events.Rule[] {
   const deployment = new events.Rule(scope, 'DeploymentEvents', {

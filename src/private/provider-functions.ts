@@ -1,5 +1,5 @@
 import { Stack, Token, aws_s3 as s3 } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { acknowledge, inCompliancePacks, managedPolicyFinding } from './nag';
 
 /**
@@ -8,7 +8,7 @@ import { acknowledge, inCompliancePacks, managedPolicyFinding } from './nag';
  * acknowledge what it is built like; CDK owns its code and runtime.
  */
 export function acknowledgeSingletonFunction(scope: Construct, idPrefix: string, job: string): void {
-  const fn = Stack.of(scope).node.children.find((c) => c.node.id.startsWith(idPrefix));
+  const fn = stackSingleton(scope, idPrefix);
   if (!fn) return;
   const reason = `CDK's deploy-time function that ${job}; it runs only during deployments and CDK owns its code.`;
   if (fn.node.tryFindChild('Resource')) {
@@ -28,6 +28,11 @@ export function acknowledgeSingletonFunction(scope: Construct, idPrefix: string,
   }
 }
 
+/** A construct CDK keeps once per stack, found by the start of its id. */
+function stackSingleton(scope: Construct, idPrefix: string): IConstruct | undefined {
+  return Stack.of(scope).node.children.find((c) => c.node.id.startsWith(idPrefix));
+}
+
 /**
  * BucketDeployment's handler copies from the CDK asset bucket into the site bucket with CDK's
  * read/write grants, whose wildcards cdk-nag names one by one (with logical ids and the asset
@@ -35,8 +40,7 @@ export function acknowledgeSingletonFunction(scope: Construct, idPrefix: string,
  */
 export function acknowledgeBucketDeploymentGrants(scope: Construct, destination: s3.Bucket): void {
   const stack = Stack.of(scope);
-  const fn = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
-  const policy = fn?.node.tryFindChild('ServiceRole')?.node.tryFindChild('DefaultPolicy');
+  const policy = stackSingleton(scope, 'Custom::CDKBucketDeployment')?.node.tryFindChild('ServiceRole')?.node.tryFindChild('DefaultPolicy');
   if (!policy) return;
   const reason = 'CDK\'s BucketDeployment copies the site from the CDK asset bucket into the site bucket with S3 read/write grants.';
   const qualifier = stack.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') ?? 'hnb659fds';

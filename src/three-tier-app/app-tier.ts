@@ -2,8 +2,9 @@ import { Duration, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as
 import { Construct } from 'constructs';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService, MonitoredEcsServiceOptions, ServiceLoadBalancer } from '../monitored-ecs-service';
-import { createAlarmTopic } from '../monitored-ecs-service/notifications';
+import { alarmTopicFor } from '../monitored-ecs-service/notifications';
 import { acknowledge, inCompliancePacks } from '../private/nag';
+import { defaultPrivateSubnets } from '../private/subnets';
 
 /** A service of the app tier: a `MonitoredEcsService` plus how the shared listener routes to it. */
 export interface AppServiceOptions extends MonitoredEcsServiceOptions {
@@ -95,7 +96,7 @@ export class AppTier extends Construct {
       containerInsightsV2: ecs.ContainerInsights.ENHANCED,
       enableFargateCapacityProviders: true,
     });
-    this.alarmTopic = props.alarmTopic ?? createAlarmTopic(this).topic;
+    this.alarmTopic = alarmTopicFor(this, props.alarmTopic);
 
     const sg = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc: props.vpc,
@@ -104,7 +105,7 @@ export class AppTier extends Construct {
     });
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? defaultSubnets(props.vpc),
+      vpcSubnets: props.vpcSubnets ?? defaultPrivateSubnets(props.vpc),
       internetFacing: false,
       securityGroup: sg,
       dropInvalidHeaderFields: true,
@@ -162,8 +163,4 @@ export class AppTier extends Construct {
     this.services.push(service);
     return service;
   }
-}
-
-function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
-  return { subnetType: vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
 }

@@ -13,7 +13,7 @@ import { CostProfile } from './profile';
 import { WebDomainProps, WebTier, defaultContentSecurityPolicy } from './web-tier';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService } from '../monitored-ecs-service';
-import { ChatbotSlackChannel, allowAlarmsToPublish, createAlarmTopic, subscribeChatbot, subscribeWebhook } from '../monitored-ecs-service/notifications';
+import { ChatbotSlackChannel, alarmTopicFor, subscribeChatbot, subscribeWebhook } from '../monitored-ecs-service/notifications';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 
 /** How a service reaches the database. */
@@ -183,12 +183,7 @@ export class ThreeTierApp extends Construct {
       maxAzs: props.vpc ? undefined : props.maxAzs ?? this.profile.maxAzs,
       logArchive: this.logArchive,
     });
-    if (props.alarmTopic) {
-      this.alarmTopic = props.alarmTopic;
-      allowAlarmsToPublish(props.alarmTopic);
-    } else {
-      this.alarmTopic = createAlarmTopic(this).topic;
-    }
+    this.alarmTopic = alarmTopicFor(this, props.alarmTopic);
     this.dataTier = new DataTier(this, 'Data', {
       store: props.database ?? DataStore.auroraPostgres(),
       vpc: this.network.vpc,
