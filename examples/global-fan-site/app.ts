@@ -1,0 +1,40 @@
+// Example: a fan site for a global audience. CloudFront (every edge location) serves the S3 site
+// behind WAF; the items API on ECS scales out on CPU; Aurora PostgreSQL Serverless v2 holds the
+// data, its master password in Secrets Manager (kept and rotated by RDS, read by the tasks);
+// fans sign up and log in with Cognito. CPU alarms (and every other alarm) go to Slack; the
+// service's Grafana dashboard is a stack output. Seoul (ap-northeast-2) with WAF in us-east-1.
+// Deploy: cd examples/global-fan-site && npx cdk deploy --all, then put the webhook URL in SlackWebhook
+import { App, CfnOutput, Stack } from 'aws-cdk-lib';
+import { CostProfile, DataStore, DatabaseAccess, ThreeTierApp, ThreeTierEdgeStack } from '../../src';
+import { itemsService, slackWebhookSecret } from '../shared';
+
+export function createApp(app: App = new App()): App {
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const edge = new ThreeTierEdgeStack(app, 'FanSiteEdge', { env: { account, region: 'us-east-1' } });
+  const stack = new Stack(app, 'FanSiteSystem', { env: { account, region: 'ap-northeast-2' }, crossRegionReferences: true });
+
+  const system = new ThreeTierApp(stack, 'FanSite', {
+    profile: CostProfile.production(),
+    edge,
+    database: DataStore.auroraPostgres({ maxCapacity: 32 }), // 0.5-32 ACUs, one reader (production profile)
+    auth: { selfSignUp: true }, // Cognito user pool (email sign-in, MFA) and a client for the site
+    slackWebhookSecret: slackWebhookSecret(stack),
+  });
+  const api = system.addService('Api', {
+    ...itemsService('postgres'),
+    databaseAccess: DatabaseAccess.MASTER_SECRET, // DB_USER/DB_PASSWORD from the RDS-managed secret
+    minTasks: 2,
+    maxTasks: 20,
+    cpuTargetPercent: 50, // scale out before fans feel it
+    alarms: { cpu: { threshold: 80, evaluationPeriods: 3 } }, // to the system topic, hence Slack
+  });
+
+  new CfnOutput(stack, 'Url', { value: system.url });
+  new CfnOutput(stack, 'UserPoolId', { value: system.auth!.userPool.userPoolId });
+  new CfnOutput(stack, 'UserPoolClientId', { value: system.auth!.userPoolClient.userPoolClientId });
+  new CfnOutput(stack, 'DatabaseSecretArn', { value: system.dataTier.masterSecret!.secretArn });
+  new CfnOutput(stack, 'GrafanaDashboard', { value: api.grafanaDashboardJson() });
+  return app;
+}
+
+if (require.main === module) createApp().synth();

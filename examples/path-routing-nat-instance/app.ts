@@ -1,0 +1,53 @@
+// Example: a front end, a backend API and an AI service on one load balancer, routed by path
+// (/app/*, /api/*, /ai/*), on a NAT instance (t4g.nano) instead of NAT gateways. Seoul
+// (ap-northeast-2) runs the system, us-east-1 its WAF web ACL. The backend is scraped into
+// Prometheus; ALB access logs land in the log archive (Athena table alb_access_logs); alarms go
+// to Slack; the AI service reads its API key from SSM Parameter Store (a SecureString, which
+// CloudFormation cannot create: put it there first). The items image stands in for all three.
+// Deploy: aws ssm put-parameter --region ap-northeast-2 --type SecureString --name /path-routing/ai/api-key --value <key>
+//         cd examples/path-routing-nat-instance && npx cdk deploy --all, then put the webhook URL in SlackWebhook
+import {
+  App, CfnOutput, Stack, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_ecs as ecs, aws_ssm as ssm,
+} from 'aws-cdk-lib';
+import { CostProfile, NatMode, ThreeTierApp, ThreeTierEdgeStack } from '../../src';
+import { itemsService, slackWebhookSecret } from '../shared';
+
+export function createApp(app: App = new App()): App {
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const edge = new ThreeTierEdgeStack(app, 'PathRoutingEdge', { env: { account, region: 'us-east-1' } });
+  const stack = new Stack(app, 'PathRoutingSystem', { env: { account, region: 'ap-northeast-2' }, crossRegionReferences: true });
+  const aiApiKey = ssm.StringParameter.fromSecureStringParameterAttributes(stack, 'AiApiKey', { parameterName: '/path-routing/ai/api-key' });
+
+  const system = new ThreeTierApp(stack, 'Portal', {
+    profile: CostProfile.development(),
+    edge,
+    natMode: NatMode.instance(), // one t4g.nano for every AZ (the development profile's choice too)
+    slackWebhookSecret: slackWebhookSecret(stack),
+    services: [
+      { id: 'Frontend', ...itemsService('postgres', '/app'), pathPatterns: ['/app/*'] },
+      { id: 'Backend', ...itemsService('postgres', '/api'), pathPatterns: ['/api/*'], prometheus: {} },
+      { id: 'Ai', ...itemsService('postgres', '/ai'), pathPatterns: ['/ai/*'], secrets: { AI_API_KEY: ecs.Secret.fromSsmParameter(aiApiKey) } },
+    ],
+  });
+
+  // CloudFront sends one path pattern (apiPathPattern, /api/*) to the load balancer; add the other two.
+  const web = system.webTier;
+  const vpcOrigin = web.distribution.node.findAll().find((c): c is cloudfront.VpcOrigin => c instanceof cloudfront.VpcOrigin)!;
+  const loadBalancer = origins.VpcOrigin.withVpcOrigin(vpcOrigin); // the same VPC origin, not a second one
+  for (const pathPattern of ['/app/*', '/ai/*']) {
+    web.distribution.addBehavior(pathPattern, loadBalancer, {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER,
+      responseHeadersPolicy: web.responseHeadersPolicy,
+    });
+  }
+
+  new CfnOutput(stack, 'Url', { value: `${system.url}/app/` });
+  new CfnOutput(stack, 'AthenaWorkGroup', { value: system.logArchive.workGroup.ref });
+  new CfnOutput(stack, 'AlbAccessLogsTable', { value: `${system.logArchive.database.ref}.${system.logArchive.albTable.ref}` });
+  return app;
+}
+
+if (require.main === module) createApp().synth();

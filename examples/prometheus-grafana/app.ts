@@ -1,0 +1,38 @@
+// Example: a web/app/db three-tier system watched with Prometheus and Grafana, its logs in S3 for
+// Athena. Seoul (ap-northeast-2) runs CloudFront + S3 (web), the items service on ECS (app) and
+// Aurora PostgreSQL (db); the WAF web ACL lives in us-east-1. An ADOT collector sidecar scrapes
+// the service's /metrics into Amazon Managed Service for Prometheus; the Grafana dashboard JSON
+// is a stack output. ALB, CloudFront, VPC flow and container logs land in the S3 log archive,
+// each with an Athena table (alb_access_logs, cloudfront_logs, vpc_flow_logs, app_logs).
+// Deploy: cd examples/prometheus-grafana && npx cdk deploy --all
+//         then import the GrafanaDashboard output into Grafana (data sources: CloudWatch, AMP),
+//         and query the logs in the AthenaWorkGroup output (e.g. its saved alb-top-5xx-paths).
+import { App, CfnOutput, Stack } from 'aws-cdk-lib';
+import { CostProfile, DataStore, ThreeTierApp, ThreeTierEdgeStack } from '../../src';
+import { appLogsTable, itemsService } from '../shared';
+
+export function createApp(app: App = new App()): App {
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const edge = new ThreeTierEdgeStack(app, 'PrometheusGrafanaEdge', { env: { account, region: 'us-east-1' } });
+  const stack = new Stack(app, 'PrometheusGrafanaSystem', { env: { account, region: 'ap-northeast-2' }, crossRegionReferences: true });
+
+  const system = new ThreeTierApp(stack, 'Shop', {
+    profile: CostProfile.development(),
+    edge,
+    database: DataStore.auroraPostgres(),
+  });
+  const items = system.addService('Items', {
+    ...itemsService('postgres'),
+    prometheus: { path: '/metrics' }, // an ADOT sidecar scrapes it into a new AMP workspace
+  });
+  appLogsTable(stack, system.logArchive); // container logs (the archive has tables for the others)
+
+  new CfnOutput(stack, 'Url', { value: system.url });
+  new CfnOutput(stack, 'PrometheusEndpoint', { value: items.prometheusWorkspace!.attrPrometheusEndpoint });
+  new CfnOutput(stack, 'GrafanaDashboard', { value: items.grafanaDashboardJson() });
+  new CfnOutput(stack, 'AthenaWorkGroup', { value: system.logArchive.workGroup.ref });
+  new CfnOutput(stack, 'AthenaDatabase', { value: system.logArchive.database.ref });
+  return app;
+}
+
+if (require.main === module) createApp().synth();
