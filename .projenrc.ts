@@ -49,10 +49,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@2.197.10',
     'aws-cdk@2.1115.1',
     'ts-node',
+    // Draws docs/architecture.png (the `diagram` task); never a runtime dependency.
+    'cdk-dia@0.12.3',
   ],
 
   gitignore: ['.jsii.tabl.json', 'cdk.out', '/examples/cdk.out', '/dist-py-check', '/.ci/out'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples', '/scripts', '/.ci'] },
+  npmIgnoreOptions: { ignorePatterns: ['/examples', '/scripts', '/.ci', '/docs'] },
   tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts'] },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', '.projenrc.ts'] },
 });
@@ -75,6 +77,15 @@ project.addTask('examples', {
   description: 'Synthesize every example app into cdk.out, run the rule packs and the policy gate, print a summary',
   env: { AWS_EC2_METADATA_DISABLED: 'true' },
   exec: 'ts-node --project test/tsconfig.json scripts/synth-examples.ts',
+});
+
+// Regenerate the architecture picture: apt-get install -y graphviz && npx projen diagram
+// Synthesizes examples/three-tier into cdk.out/diagram and draws docs/architecture.png (and .dot)
+// with cdk-dia and Graphviz's `dot`. Run by hand, never in CI: a fresh machine has no Graphviz.
+project.addTask('diagram', {
+  description: 'Draw docs/architecture.png from the main example with cdk-dia (needs Graphviz: apt-get install -y graphviz)',
+  env: { AWS_EC2_METADATA_DISABLED: 'true' },
+  exec: 'ts-node --project test/tsconfig.json scripts/diagram.ts',
 });
 
 // Bindings for every jsii language, generated offline (packaging needs registries we cannot reach).
