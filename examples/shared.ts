@@ -1,9 +1,7 @@
-// Pieces the example apps share: the Slack webhook secret, the sample items service, and an
-// Athena table over the container logs in a LogArchiveBucket.
+// Pieces the example apps share: the Slack webhook secret and the sample items service.
 import * as path from 'path';
-import { Stack, Validations, aws_ecs as ecs, aws_glue as glue, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
-import { LogArchiveBucket, ThreeTierServiceOptions } from '../src';
+import { Stack, Validations, aws_ecs as ecs, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
+import { ThreeTierServiceOptions } from '../src';
 
 /**
  * A secret for the Slack incoming-webhook URL (put the URL in it after the first deploy), with the
@@ -33,39 +31,4 @@ export function itemsService(store: 'postgres' | 'dynamodb', basePath = '/api'):
     cpuArchitecture: ecs.CpuArchitecture.ARM64,
     environment: { ITEMS_STORE: store, BASE_PATH: basePath },
   };
-}
-
-/**
- * An Athena table (`app_logs`) over what `LogArchiveBucket.addLogGroup` streams through Firehose:
- * `cloudwatch-logs/year=/month=/day=/`, one log event a line. The archive has tables for ALB,
- * CloudFront and VPC flow logs, but none for these. Query with `WHERE year = '2026' AND month = '12'`.
- */
-export function appLogsTable(scope: Construct, archive: LogArchiveBucket): glue.CfnTable {
-  const location = `s3://${archive.bucket.bucketName}/${LogArchiveBucket.CLOUDWATCH_LOGS_PREFIX}/`;
-  const projection: Record<string, string> = { 'projection.enabled': 'true' };
-  for (const [key, range, digits] of [['year', '2024,2099', '4'], ['month', '1,12', '2'], ['day', '1,31', '2']]) {
-    Object.assign(projection, {
-      [`projection.${key}.type`]: 'integer',
-      [`projection.${key}.range`]: range,
-      [`projection.${key}.digits`]: digits,
-    });
-  }
-  return new glue.CfnTable(scope, 'AppLogsTable', {
-    catalogId: Stack.of(scope).account,
-    databaseName: archive.database.ref,
-    tableInput: {
-      name: 'app_logs',
-      description: 'Container logs streamed from CloudWatch Logs through Firehose, one event a line',
-      tableType: 'EXTERNAL_TABLE',
-      partitionKeys: ['year', 'month', 'day'].map((name) => ({ name, type: 'string' })),
-      parameters: { ...projection, 'storage.location.template': `${location}year=\${year}/month=\${month}/day=\${day}/` },
-      storageDescriptor: {
-        columns: [{ name: 'message', type: 'string' }],
-        location,
-        inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-        outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-        serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe' },
-      },
-    },
-  });
 }

@@ -1,11 +1,12 @@
 // The main job: synthesize every example app into cdk.out/<example>, run the four cdk-nag rule
 // packs and the AWS Control Tower proactive controls (cfn-guard) over each stack, and print a
-// summary per stack. Exits non-zero on any unacknowledged finding or unexempted violation.
-// Needs no AWS account. Run: npx projen examples
+// summary per stack, then what the main example deploys. Exits non-zero on any unacknowledged
+// finding or unexempted violation. Needs no AWS account. Run: npx projen examples
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { PolicyGate } from './policy-gate';
+import { printSummary } from './summary';
 import { EXAMPLES } from '../examples';
 import { nagFindings } from '../test/helpers/nag';
 
@@ -13,6 +14,8 @@ const root = path.resolve(__dirname, '..');
 const gate = PolicyGate.fromFile(path.join(root, 'policy-exemptions.json'));
 let failures = 0;
 const rows: string[][] = [['example', 'stack', 'resources', 'nag findings', 'policy violations', 'exempted']];
+const MAIN_EXAMPLE = 'three-tier'; // the full system; its summary is printed after the table
+let summarize = () => {};
 
 for (const example of EXAMPLES) {
   const outdir = path.join(root, 'cdk.out', example.name);
@@ -20,6 +23,7 @@ for (const example of EXAMPLES) {
   const app = example.create(new App({ outdir }));
   const assembly = app.synth();
   const stacks = app.node.findAll().filter(Stack.isStack);
+  if (example.name === MAIN_EXAMPLE) summarize = () => printSummary(example.name, assembly, stacks);
   for (const stack of stacks) {
     const artifact = assembly.getStackByName(stack.stackName);
     const resources = Object.keys(artifact.template.Resources ?? {}).length;
@@ -36,6 +40,7 @@ for (const example of EXAMPLES) {
 
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const row of rows) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  '));
+summarize();
 for (const e of gate.unused()) {
   console.log(`note: exemption ${e.rule} on ${e.resource} matched nothing; remove it if it is stale`);
 }

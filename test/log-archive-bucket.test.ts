@@ -455,6 +455,25 @@ describe('CloudWatch Logs through Firehose', () => {
     template.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
   });
 
+  test('the cloudwatch_logs table reads exactly the partitions Firehose writes, one message per row', () => {
+    const stack = newStack();
+    everythingOn(stack);
+    const template = Template.fromStack(stack);
+    const stream = Object.values(template.findResources('AWS::KinesisFirehose::DeliveryStream'))[0] as any;
+    const written = stream.Properties.ExtendedS3DestinationConfiguration.Prefix
+      .replace('!{timestamp:yyyy}', '2026').replace('!{timestamp:MM}', '05').replace('!{timestamp:dd}', '07');
+    const table = (Object.values(template.findResources('AWS::Glue::Table')) as any[])
+      .map((t) => t.Properties.TableInput).find((t) => t.Name === 'cloudwatch_logs');
+    const parts: string[] = table.Parameters['storage.location.template']['Fn::Join'][1]; // s3://, <bucket>, /cloudwatch-logs/year=${year}/...
+    const read = parts[parts.length - 1].replace(/^\//, '')
+      .replace('${year}', '2026').replace('${month}', '05').replace('${day}', '07');
+    expect(read).toBe(written);
+    expect(table.Parameters['projection.month.digits']).toBe('2');
+    expect(table.Parameters['projection.day.digits']).toBe('2');
+    expect(table.StorageDescriptor.Columns).toEqual([{ Name: 'message', Type: 'string' }]);
+    expect(table.StorageDescriptor.SerdeInfo.Parameters).toBeUndefined(); // no delimiter splits a message
+  });
+
   test('Firehose role may write only under its prefixes (no bucket-wide grant)', () => {
     const stack = newStack();
     everythingOn(stack);
@@ -511,10 +530,10 @@ describe('Athena and Glue', () => {
     expect(props.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(30);
   });
 
-  test('tables use partition projection for ALB (day), CloudFront (distribution) and VPC flow logs (year/month/day)', () => {
+  test('tables use partition projection for ALB (day), CloudFront (distribution), VPC flow and CloudWatch logs (year/month/day)', () => {
     const tables = Object.values(template.findResources('AWS::Glue::Table')).map((t: any) => t.Properties.TableInput);
     const byName = Object.fromEntries(tables.map((t) => [t.Name, t]));
-    expect(Object.keys(byName).sort()).toEqual(['alb_access_logs', 'cloudfront_logs', 'vpc_flow_logs']);
+    expect(Object.keys(byName).sort()).toEqual(['alb_access_logs', 'cloudfront_logs', 'cloudwatch_logs', 'vpc_flow_logs']);
     expect(byName.alb_access_logs.Parameters['projection.day.format']).toBe('yyyy/MM/dd');
     expect(JSON.stringify(byName.alb_access_logs.Parameters['storage.location.template'])).toContain('/elasticloadbalancing/');
     expect(byName.cloudfront_logs.Parameters['projection.distribution.type']).toBe('injected');
@@ -538,10 +557,10 @@ describe('Athena and Glue', () => {
     expect(VPC_FLOW_COLUMNS).toHaveLength(14);
   });
 
-  test('named queries cover top 5xx paths, slowest targets, top client IPs and rejected flows', () => {
+  test('named queries cover top 5xx paths, slowest targets, top client IPs, rejected flows and application errors', () => {
     const names = Object.values(template.findResources('AWS::Athena::NamedQuery')).map((q: any) => q.Properties.Name).sort();
-    expect(names).toEqual(['alb-slowest-targets', 'alb-top-5xx-paths', 'alb-top-client-ips', 'vpc-rejected-flows']);
-    expect(archive.namedQueries).toHaveLength(4);
+    expect(names).toEqual(['alb-slowest-targets', 'alb-top-5xx-paths', 'alb-top-client-ips', 'app-log-errors-today', 'vpc-rejected-flows']);
+    expect(archive.namedQueries).toHaveLength(5);
   });
 
   test('glue database name is a valid Glue identifier', () => {

@@ -4,7 +4,7 @@ import { App, Duration, RemovalPolicy, Stack, aws_certificatemanager as acm, aws
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ACCOUNT, image, itemsService, seoulApp, virginiaApp, zone } from './three-tier-app.fixtures';
 import {
-  CostProfile, DataStore, DataTier, DatabaseAccess, EdgeWebAcl, NatMode, Network, ThreeTierApp, ThreeTierEdgeStack,
+  CostProfile, DataStore, DataTier, DatabaseAccess, EdgeWebAcl, LogArchiveBucket, NatMode, Network, ThreeTierApp, ThreeTierEdgeStack, WebTier,
 } from '../src';
 import { SPA_REWRITE_CODE } from '../src/three-tier-app/web-tier';
 
@@ -197,11 +197,54 @@ describe('web tier', () => {
     expect(dist.Origins.find((o: any) => o.VpcOriginConfig)).toBeDefined();
   });
 
-  test('the API path pattern is configurable', () => {
+  test('the API path pattern is configurable; a service outside it is still routed', () => {
     const t = Template.fromStack(virginiaApp({ apiPathPattern: '/v1/*' }).stack);
     const dist = resourcesOf(t, 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig;
-    expect(dist.CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(['/v1/*']);
+    // The fixture's items service listens on /api/items*, outside /v1/*.
+    expect(dist.CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(['/v1/*', '/api/items', '/api/items/*']);
     expect(() => virginiaApp({ apiPathPattern: 'api/*' })).toThrow(/must start with '\/'/);
+  });
+
+  test('each service path outside /api/* gets a CloudFront behaviour to the same VPC origin, also for services added later', () => {
+    const { stack, system } = virginiaApp({
+      services: [
+        { id: 'Front', image, containerPort: 8080, user: '101:101', pathPatterns: ['/app/*'] },
+        { id: 'Api', image, containerPort: 8080, user: '101:101', pathPatterns: ['/api/*'] },
+      ],
+    });
+    system.addService('Ai', { image, containerPort: 8080, user: '101:101', pathPatterns: ['/ai/*'] });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::CloudFront::VpcOrigin', 1);
+    const dist = resourcesOf(t, 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig;
+    expect(dist.CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(['/api/*', '/app/*', '/ai/*']);
+    expect(dist.Origins).toHaveLength(2); // the site bucket and the load balancer
+    const [api, ...others] = dist.CacheBehaviors;
+    for (const behaviour of others) expect({ ...behaviour, PathPattern: api.PathPattern }).toEqual(api);
+  });
+
+  test('paths the API pattern covers, host-only services and the listener catch-all add no behaviour', () => {
+    const t = Template.fromStack(virginiaApp({
+      services: [
+        itemsService,
+        { id: 'Admin', image, containerPort: 8080, user: '101:101', hostHeaders: ['admin.example.com'] },
+        { id: 'Fallback', image, containerPort: 8080, user: '101:101', pathPatterns: ['/*'] },
+      ],
+    }).stack);
+    const dist = resourcesOf(t, 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig;
+    expect(dist.CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(['/api/*']);
+  });
+
+  test('WebTier.addApiPath: needs a load balancer, refuses the whole site and more than 25 paths, ignores repeats', () => {
+    const { system } = virginiaApp();
+    expect(() => system.webTier.addApiPath('/*')).toThrow(/whole site/);
+    expect(() => system.webTier.addApiPath('v2/*')).toThrow(/must start with '\/'/);
+    system.webTier.addApiPath('/v2/*');
+    system.webTier.addApiPath('/v2/*');
+    for (let i = 3; i <= 25; i++) system.webTier.addApiPath(`/v${i}/*`);
+    expect(() => system.webTier.addApiPath('/v26/*')).toThrow(/25 cache behaviors/);
+    const alone = new Stack(new App(), 'Web', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const web = new WebTier(alone, 'Web', { logArchive: new LogArchiveBucket(alone, 'Logs') });
+    expect(() => web.addApiPath('/api/*')).toThrow(/needs apiLoadBalancer/);
   });
 
   test('AWS constraint: ALB reachable only from CloudFront: internal, and its only ingress is the CloudFront prefix list on 80', () => {
@@ -468,7 +511,7 @@ describe('app tier', () => {
       const { stack } = virginiaApp({ natMode: NatMode.none(), services: [{ ...itemsService, ...props }] });
       return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
     };
-    const asset = ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'examples', 'three-tier', 'api'));
+    const asset = ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'examples', 'items-service'));
     expect(warnings({ image: asset }).filter((w) => /NAT|public.ecr/.test(w))).toEqual([]);
     expect(warnings({}).join('\n')).toMatch(/can pull images from ECR in this region only/);
     expect(warnings({ image: asset, prometheus: {} }).join('\n')).toMatch(/public.ecr.aws, which has no VPC endpoint/);

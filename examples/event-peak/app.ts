@@ -4,9 +4,10 @@
 // -> the S3 log archive -> Athena. Seoul (ap-northeast-2), with the WAF web ACL in us-east-1.
 // Deploy: cd examples/event-peak && npx cdk deploy --all, then query in the AthenaWorkGroup output's workgroup:
 //         SELECT message FROM <AppLogsTableName output> WHERE year = '2026' AND month = '12' AND day = '05' LIMIT 100
+//         (or run the saved query app-log-errors-today)
 import { App, CfnOutput, Stack, aws_applicationautoscaling as appscaling } from 'aws-cdk-lib';
 import { CostProfile, ThreeTierApp, ThreeTierEdgeStack } from '../../src';
-import { appLogsTable, itemsService } from '../shared';
+import { itemsService } from '../shared';
 
 export function createApp(app: App = new App()): App {
   const account = process.env.CDK_DEFAULT_ACCOUNT;
@@ -24,12 +25,11 @@ export function createApp(app: App = new App()): App {
     maxTasks: 40,
   });
   const archive = system.logArchive;
-  const appLogs = appLogsTable(stack, archive); // the archive has no table for these logs (see ../shared.ts)
 
   new CfnOutput(stack, 'Url', { value: system.url });
   new CfnOutput(stack, 'LogsDeliveryStream', { value: archive.logsDeliveryStream!.deliveryStreamName });
   new CfnOutput(stack, 'AthenaWorkGroup', { value: archive.workGroup.ref });
-  new CfnOutput(stack, 'AppLogsTableName', { value: `${archive.database.ref}.${appLogs.ref}` });
+  new CfnOutput(stack, 'AppLogsTableName', { value: `${archive.database.ref}.${archive.cloudWatchLogsTable.ref}` });
   return app;
 }
 

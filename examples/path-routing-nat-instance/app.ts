@@ -2,13 +2,12 @@
 // (/app/*, /api/*, /ai/*), on a NAT instance (t4g.nano) instead of NAT gateways. Seoul
 // (ap-northeast-2) runs the system, us-east-1 its WAF web ACL. The backend is scraped into
 // Prometheus; ALB access logs land in the log archive (Athena table alb_access_logs); alarms go
-// to Slack; the AI service reads its API key from SSM Parameter Store (a SecureString, which
-// CloudFormation cannot create: put it there first). The items image stands in for all three.
+// to Slack; CloudFront sends each service's path to the load balancer. The AI service reads its
+// API key from SSM Parameter Store (a SecureString, which CloudFormation cannot create: put it
+// there first). The items image stands in for all three.
 // Deploy: aws ssm put-parameter --region ap-northeast-2 --type SecureString --name /path-routing/ai/api-key --value <key>
 //         cd examples/path-routing-nat-instance && npx cdk deploy --all, then put the webhook URL in SlackWebhook
-import {
-  App, CfnOutput, Stack, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_ecs as ecs, aws_ssm as ssm,
-} from 'aws-cdk-lib';
+import { App, CfnOutput, Stack, aws_ecs as ecs, aws_ssm as ssm } from 'aws-cdk-lib';
 import { CostProfile, NatMode, ThreeTierApp, ThreeTierEdgeStack } from '../../src';
 import { itemsService, slackWebhookSecret } from '../shared';
 
@@ -29,20 +28,6 @@ export function createApp(app: App = new App()): App {
       { id: 'Ai', ...itemsService('postgres', '/ai'), pathPatterns: ['/ai/*'], secrets: { AI_API_KEY: ecs.Secret.fromSsmParameter(aiApiKey) } },
     ],
   });
-
-  // CloudFront sends one path pattern (apiPathPattern, /api/*) to the load balancer; add the other two.
-  const web = system.webTier;
-  const vpcOrigin = web.distribution.node.findAll().find((c): c is cloudfront.VpcOrigin => c instanceof cloudfront.VpcOrigin)!;
-  const loadBalancer = origins.VpcOrigin.withVpcOrigin(vpcOrigin); // the same VPC origin, not a second one
-  for (const pathPattern of ['/app/*', '/ai/*']) {
-    web.distribution.addBehavior(pathPattern, loadBalancer, {
-      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER,
-      responseHeadersPolicy: web.responseHeadersPolicy,
-    });
-  }
 
   new CfnOutput(stack, 'Url', { value: `${system.url}/app/` });
   new CfnOutput(stack, 'AthenaWorkGroup', { value: system.logArchive.workGroup.ref });

@@ -3,13 +3,13 @@
 // Aurora PostgreSQL (db); the WAF web ACL lives in us-east-1. An ADOT collector sidecar scrapes
 // the service's /metrics into Amazon Managed Service for Prometheus; the Grafana dashboard JSON
 // is a stack output. ALB, CloudFront, VPC flow and container logs land in the S3 log archive,
-// each with an Athena table (alb_access_logs, cloudfront_logs, vpc_flow_logs, app_logs).
+// each with an Athena table (alb_access_logs, cloudfront_logs, vpc_flow_logs, cloudwatch_logs).
 // Deploy: cd examples/prometheus-grafana && npx cdk deploy --all
 //         then import the GrafanaDashboard output into Grafana (data sources: CloudWatch, AMP),
 //         and query the logs in the AthenaWorkGroup output (e.g. its saved alb-top-5xx-paths).
 import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import { CostProfile, DataStore, ThreeTierApp, ThreeTierEdgeStack } from '../../src';
-import { appLogsTable, itemsService } from '../shared';
+import { itemsService } from '../shared';
 
 export function createApp(app: App = new App()): App {
   const account = process.env.CDK_DEFAULT_ACCOUNT;
@@ -25,7 +25,6 @@ export function createApp(app: App = new App()): App {
     ...itemsService('postgres'),
     prometheus: { path: '/metrics' }, // an ADOT sidecar scrapes it into a new AMP workspace
   });
-  appLogsTable(stack, system.logArchive); // container logs (the archive has tables for the others)
 
   new CfnOutput(stack, 'Url', { value: system.url });
   new CfnOutput(stack, 'PrometheusEndpoint', { value: items.prometheusWorkspace!.attrPrometheusEndpoint });

@@ -207,6 +207,11 @@ export class LogArchiveBucket extends Construct {
   public readonly cloudFrontTable: glue.CfnTable;
   /** Glue table `vpc_flow_logs` (partitions `year`, `month`, `day`). */
   public readonly vpcFlowLogsTable: glue.CfnTable;
+  /**
+   * Glue table `cloudwatch_logs` (partitions `year`, `month`, `day`): what `addLogGroup` streams
+   * through Firehose, one log event (`message`) per row, all log groups together.
+   */
+  public readonly cloudWatchLogsTable: glue.CfnTable;
   /** Athena workgroup that enforces the results location and encryption. */
   public readonly workGroup: athena.CfnWorkGroup;
   /** Named Athena queries created so far. */
@@ -349,12 +354,14 @@ export class LogArchiveBucket extends Construct {
         albPrefix: LogArchiveBucket.ALB_PREFIX,
         cloudFrontPrefix: LogArchiveBucket.CLOUDFRONT_PREFIX,
         vpcFlowLogsPrefix: LogArchiveBucket.VPC_FLOW_LOGS_PREFIX,
+        cloudWatchLogsPrefix: LogArchiveBucket.CLOUDWATCH_LOGS_PREFIX,
       },
     });
     this.database = queries.database;
     this.albTable = queries.albTable;
     this.cloudFrontTable = queries.cloudFrontTable;
     this.vpcFlowLogsTable = queries.vpcFlowLogsTable;
+    this.cloudWatchLogsTable = queries.cloudWatchLogsTable;
     this.workGroup = queries.workGroup;
     // A workgroup that has run queries cannot be deleted unless CloudFormation may empty it.
     if (removalPolicy === RemovalPolicy.DESTROY) this.workGroup.recursiveDeleteOption = true;

@@ -10,6 +10,7 @@ export interface LogLayout {
   readonly albPrefix: string;
   readonly cloudFrontPrefix: string;
   readonly vpcFlowLogsPrefix: string;
+  readonly cloudWatchLogsPrefix: string;
 }
 
 export interface LogQueryResources {
@@ -17,6 +18,7 @@ export interface LogQueryResources {
   readonly albTable: glue.CfnTable;
   readonly cloudFrontTable: glue.CfnTable;
   readonly vpcFlowLogsTable: glue.CfnTable;
+  readonly cloudWatchLogsTable: glue.CfnTable;
   readonly workGroup: athena.CfnWorkGroup;
   readonly namedQueries: athena.CfnNamedQuery[];
 }
@@ -28,6 +30,24 @@ export interface LogQueryOptions {
   readonly encryptionKey?: kms.IKey;
   readonly databaseName?: string;
   readonly workGroupName?: string;
+}
+
+const DAILY_PARTITIONS = ['year', 'month', 'day'].map((name) => ({ name, type: 'string' }));
+
+/** Partition projection over `<location>year=YYYY/month=MM/day=DD/`. */
+function dailyProjection(location: string): Record<string, string> {
+  return {
+    'projection.enabled': 'true',
+    'projection.year.type': 'integer',
+    'projection.year.range': '2020,2100',
+    'projection.month.type': 'integer',
+    'projection.month.range': '1,12',
+    'projection.month.digits': '2',
+    'projection.day.type': 'integer',
+    'projection.day.range': '1,31',
+    'projection.day.digits': '2',
+    'storage.location.template': `${location}year=\${year}/month=\${month}/day=\${day}/`,
+  };
 }
 
 /** Glue names allow lower-case letters, digits and underscores only. */
@@ -126,25 +146,8 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
     name: 'vpc_flow_logs',
     description: 'VPC flow logs (default format, version 2)',
     tableType: 'EXTERNAL_TABLE',
-    partitionKeys: [
-      { name: 'year', type: 'string' },
-      { name: 'month', type: 'string' },
-      { name: 'day', type: 'string' },
-    ],
-    parameters: {
-      'EXTERNAL': 'TRUE',
-      'skip.header.line.count': '1',
-      'projection.enabled': 'true',
-      'projection.year.type': 'integer',
-      'projection.year.range': '2020,2100',
-      'projection.month.type': 'integer',
-      'projection.month.range': '1,12',
-      'projection.month.digits': '2',
-      'projection.day.type': 'integer',
-      'projection.day.range': '1,31',
-      'projection.day.digits': '2',
-      'storage.location.template': `${flowLocation}year=\${year}/month=\${month}/day=\${day}/`,
-    },
+    partitionKeys: DAILY_PARTITIONS,
+    parameters: { 'EXTERNAL': 'TRUE', 'skip.header.line.count': '1', ...dailyProjection(flowLocation) },
     storageDescriptor: {
       columns: VPC_FLOW_COLUMNS,
       location: flowLocation,
@@ -154,6 +157,25 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
         serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
         parameters: { 'field.delim': ' ', 'serialization.format': ' ' },
       },
+    },
+  });
+
+  // CloudWatch Logs through Firehose (decompressed, messages extracted), gzip'd text:
+  // <prefix>/year=/month=/day=/, one log event per line, every subscribed log group together.
+  const cloudWatchLocation = bucketUrl(options.layout.cloudWatchLogsPrefix);
+  const cloudWatchLogsTable = table('CloudWatchLogsTable', {
+    name: 'cloudwatch_logs',
+    description: 'CloudWatch Logs events streamed through Firehose, one message per row; JSON logs parse with json_extract_scalar',
+    tableType: 'EXTERNAL_TABLE',
+    partitionKeys: DAILY_PARTITIONS,
+    parameters: { EXTERNAL: 'TRUE', ...dailyProjection(cloudWatchLocation) },
+    storageDescriptor: {
+      columns: [{ name: 'message', type: 'string' }],
+      location: cloudWatchLocation,
+      inputFormat: TEXT_INPUT,
+      outputFormat: TEXT_OUTPUT,
+      // No field delimiter in a line: the whole event is the one column.
+      serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe' },
     },
   });
 
@@ -181,6 +203,7 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
     q.addDependency(database);
     return q;
   };
+  const today = "year = date_format(current_date, '%Y') AND month = date_format(current_date, '%m')\n  AND day = date_format(current_date, '%d')";
   const recent = (days: number) => `day >= date_format(current_date - interval '${days}' day, '%Y/%m/%d')`;
   const namedQueries = [
     query('QueryAlbTop5xxPaths', 'alb-top-5xx-paths', 'Paths answering most 5xx in the last 7 days',
@@ -200,10 +223,14 @@ GROUP BY 1 ORDER BY requests DESC LIMIT 25;`),
     query('QueryVpcRejectedFlows', 'vpc-rejected-flows', 'Most frequent rejected flows today',
       `SELECT srcaddr, dstaddr, dstport, protocol, count(*) AS flows, sum(packets) AS packets
 FROM vpc_flow_logs
-WHERE year = date_format(current_date, '%Y') AND month = date_format(current_date, '%m')
-  AND day = date_format(current_date, '%d') AND action = 'REJECT'
+WHERE ${today} AND action = 'REJECT'
 GROUP BY 1, 2, 3, 4 ORDER BY flows DESC LIMIT 25;`),
+    query('QueryAppLogErrors', 'app-log-errors-today', 'Application log events at level error today (JSON logs with a level field)',
+      `SELECT json_extract_scalar(message, '$.time') AS time, message
+FROM cloudwatch_logs
+WHERE ${today} AND lower(json_extract_scalar(message, '$.level')) IN ('error', 'fatal')
+ORDER BY 1 DESC LIMIT 100;`),
   ];
 
-  return { database, albTable, cloudFrontTable, vpcFlowLogsTable, workGroup, namedQueries };
+  return { database, albTable, cloudFrontTable, vpcFlowLogsTable, cloudWatchLogsTable, workGroup, namedQueries };
 }

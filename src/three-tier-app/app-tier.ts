@@ -9,7 +9,8 @@ import { defaultPrivateSubnets } from '../private/subnets';
 /** A service of the app tier: a `MonitoredEcsService` plus how the shared listener routes to it. */
 export interface AppServiceOptions extends MonitoredEcsServiceOptions {
   /**
-   * Paths routed to this service (CloudFront sends only the API path pattern to the load balancer).
+   * Paths routed to this service. In a `ThreeTierApp`, CloudFront sends each of them to the load
+   * balancer too (unless the API path pattern covers it); with `AppTier` alone, call `WebTier.addApiPath`.
    * @default ['/api/*']
    */
   readonly pathPatterns?: string[];

@@ -101,7 +101,8 @@ export interface ThreeTierAppProps {
    */
   readonly siteDirectory?: string;
   /**
-   * Path pattern that CloudFront sends to the services.
+   * Path pattern that CloudFront sends to the services. Service `pathPatterns` outside it are
+   * routed through CloudFront as well (a cache behavior each).
    * @default '/api/*'
    */
   readonly apiPathPattern?: string;
@@ -160,6 +161,8 @@ export class ThreeTierApp extends Construct {
   public readonly dataTier: DataTier;
   /** The web tier. */
   public readonly webTier: WebTier;
+  private readonly servicePaths: string[] = [];
+  private readonly apiPathPattern: string;
   /** Sign-up and login, when `auth` is given. */
   public readonly auth?: UserAuth;
   /** Topic of every alarm and event. */
@@ -190,6 +193,7 @@ export class ThreeTierApp extends Construct {
       vpcSubnets: this.network.dataSubnets,
       defaults: this.profile.data,
     });
+    this.apiPathPattern = props.apiPathPattern ?? '/api/*';
     this.appTier = new AppTier(this, 'App', {
       vpc: this.network.vpc,
       vpcSubnets: this.network.appSubnets,
@@ -209,7 +213,7 @@ export class ThreeTierApp extends Construct {
       logArchive: this.logArchive,
       siteDirectory: props.siteDirectory,
       apiLoadBalancer: this.appTier.loadBalancer,
-      apiPathPattern: props.apiPathPattern,
+      apiPathPattern: this.apiPathPattern,
       webAcl: props.wafEnabled === false ? undefined : props.edge?.webAcl,
       wafEnabled: props.wafEnabled,
       domain: props.domain ?? edgeDomain,
@@ -217,6 +221,7 @@ export class ThreeTierApp extends Construct {
       contentSecurityPolicy: props.contentSecurityPolicy
         ?? (props.auth ? defaultContentSecurityPolicy([`https://cognito-idp.${Stack.of(this).region}.amazonaws.com`]) : undefined),
     });
+    for (const pattern of this.servicePaths) this.routeThroughCloudFront(pattern);
     if (props.auth) this.auth = new UserAuth(this, 'Auth', props.auth);
 
     this.alarms = createSystemAlarms(this, this.appTier, this.dataTier, this.alarmTopic);
@@ -292,12 +297,24 @@ export class ThreeTierApp extends Construct {
     }
     this.network.allowEndpointsFrom(service.securityGroup);
     if (this.network.natMode.kind === 'none') this.checkIsolatedService(service, options);
+    // Services given as props come before the web tier, which then routes their paths.
+    const paths = options.pathPatterns ?? (options.hostHeaders?.length ? [] : ['/api/*']);
+    if (this.webTier) paths.forEach((pattern) => this.routeThroughCloudFront(pattern));
+    else this.servicePaths.push(...paths);
     // Services given as props come before the dashboard, which then adds their rows.
     if (this.dashboard) this.dashboard.addWidgets(...serviceWidgets(service));
     return service;
   }
 
   /** Without NAT, tasks reach AWS through the endpoints only: add the ones this service needs, say what is missing. */
+  /** CloudFront sends a service's path to the load balancer unless the API path covers it already. */
+  private routeThroughCloudFront(pattern: string): void {
+    if (pattern === '/*' || pattern === '*') return; // the listener's catch-all, not a CloudFront route
+    const api = this.apiPathPattern;
+    if (pattern === api || (api.endsWith('/*') && pattern.startsWith(api.slice(0, -1)))) return;
+    this.webTier.addApiPath(pattern);
+  }
+
   private checkIsolatedService(service: MonitoredEcsService, options: ThreeTierServiceOptions): void {
     const warn = (id: string, message: string) => Annotations.of(service).addWarningV2(`cdk-three-tier:${id}`, message);
     if (!this.network.interfaceEndpoints['ecr.api']) {

@@ -91,6 +91,14 @@ export const SPA_REWRITE_CODE = `function handler(event) {
   return request;
 }`;
 
+// CloudFront's default quota of cache behaviors per distribution.
+const MAX_API_PATHS = 25;
+
+/** CloudFront path patterns start with '/'. */
+function checkApiPath(pattern: string, what: string): void {
+  if (!pattern.startsWith('/')) throw new Error(`WebTier: ${what} '${pattern}' must start with '/'.`);
+}
+
 /**
  * The web tier: CloudFront in front of a private S3 bucket (origin access control), SPA fallback,
  * security headers, WAF, optional custom domain, and the API path routed to an internal load
@@ -113,6 +121,9 @@ export class WebTier extends Construct {
   public readonly siteDeployment?: s3deploy.BucketDeployment;
   /** The URL viewers use (`https://` + custom domain or CloudFront domain). */
   public readonly url: string;
+  /** The load balancer as a CloudFront origin (one VPC origin), when `apiLoadBalancer` is given. */
+  public readonly apiOrigin?: cloudfront.IOrigin;
+  private readonly apiPaths: string[] = [];
 
   constructor(scope: Construct, id: string, props: WebTierProps) {
     super(scope, id);
@@ -154,26 +165,16 @@ export class WebTier extends Construct {
     });
 
     const apiPath = props.apiPathPattern ?? '/api/*';
-    if (!apiPath.startsWith('/')) {
-      throw new Error(`WebTier: apiPathPattern '${apiPath}' must start with '/'.`);
-    }
+    checkApiPath(apiPath, 'apiPathPattern');
     const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
     if (props.apiLoadBalancer) {
-      additionalBehaviors[apiPath] = {
-        origin: origins.VpcOrigin.withApplicationLoadBalancer(props.apiLoadBalancer, {
-          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
-          httpPort: 80,
-          readTimeout: Duration.seconds(30),
-        }),
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-        // The viewer's Host reaches the ALB (an HTTP origin needs no matching name), so services can
-        // route on hostHeaders.
-        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER,
-        responseHeadersPolicy: this.responseHeadersPolicy,
-        compress: true,
-      };
+      this.apiOrigin = origins.VpcOrigin.withApplicationLoadBalancer(props.apiLoadBalancer, {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+        httpPort: 80,
+        readTimeout: Duration.seconds(30),
+      });
+      additionalBehaviors[apiPath] = { origin: this.apiOrigin, ...this.apiBehavior() };
+      this.apiPaths.push(apiPath);
     }
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
@@ -228,6 +229,38 @@ export class WebTier extends Construct {
       acknowledgeSingletonFunction(this, 'Custom::CDKBucketDeployment', 'copies the site into its bucket during deployment');
       acknowledgeBucketDeploymentGrants(this, this.siteBucket);
     }
+  }
+
+  /**
+   * Send one more path pattern to the load balancer, with the same settings as `apiPathPattern`
+   * (uncached, all methods, all viewer headers). Adding a pattern twice changes nothing.
+   */
+  public addApiPath(pathPattern: string): void {
+    if (!this.apiOrigin) throw new Error(`WebTier: addApiPath('${pathPattern}') needs apiLoadBalancer.`);
+    checkApiPath(pathPattern, 'addApiPath');
+    if (pathPattern === '/*') {
+      throw new Error("WebTier: addApiPath('/*') would send the whole site to the load balancer; use a prefix such as '/api/*'.");
+    }
+    if (this.apiPaths.includes(pathPattern)) return;
+    if (this.apiPaths.length >= MAX_API_PATHS) {
+      throw new Error(`WebTier: ${pathPattern} would be API path ${this.apiPaths.length + 1}; a distribution takes 25 cache behaviors ` +
+        'by default. Route services under one prefix (e.g. /api/*) or raise the quota and route them yourself.');
+    }
+    this.apiPaths.push(pathPattern);
+    this.distribution.addBehavior(pathPattern, this.apiOrigin, this.apiBehavior());
+  }
+
+  private apiBehavior(): cloudfront.AddBehaviorOptions {
+    return {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      // The viewer's Host reaches the ALB (an HTTP origin needs no matching name), so services can
+      // route on hostHeaders.
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER,
+      responseHeadersPolicy: this.responseHeadersPolicy,
+      compress: true,
+    };
   }
 
   private resolveWebAcl(props: WebTierProps, region: string | undefined): EdgeWebAcl | undefined {

@@ -83,33 +83,30 @@ export async function startDynamo() {
   };
 }
 
-/** Starts the service on a free port and waits for its "listening" log line. */
+/** Starts the service on a free port and waits until /healthz answers. */
 export async function startService(env) {
+  const port = await freePort();
   const child = spawn(process.execPath, [SERVICE], {
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env },
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines = [];
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   let buffer = '';
   let stderr = ''; // Node's own warnings (e.g. the AWS SDK's Node 20 notice); the service logs only to stdout
-  const port = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      buffer += chunk;
-      let newline;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        lines.push(line);
-        try {
-          const event = JSON.parse(line);
-          if (event.msg === 'listening') resolve(event.port);
-        } catch { /* not JSON: recorded for the assertion that every line is */ }
-      }
-    });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    exited.then(({ code }) => reject(new Error(`service exited with ${code} before listening:\n${lines.join('\n')}\n${stderr}`)));
+  child.stdout.on('data', (chunk) => {
+    buffer += chunk;
+    const parts = buffer.split('\n');
+    buffer = parts.pop();
+    lines.push(...parts);
   });
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  let early;
+  exited.then(({ code }) => { early = new Error(`service exited with ${code}:\n${lines.join('\n')}\n${stderr}`); });
+  await waitFor(async () => {
+    if (early) throw early;
+    return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+  }, 30000).catch((err) => { child.kill('SIGKILL'); throw early ?? err; });
   return {
     url: `http://127.0.0.1:${port}`,
     child,

@@ -1,0 +1,21 @@
+// Errors the HTTP layer turns into status codes; anything else is a 500 (and a bug).
+export class HttpError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const notFound = (message = 'Item not found') => new HttpError(404, 'not_found', message);
+export const conflict = (message) => new HttpError(409, 'conflict', message);
+export const badRequest = (message, details) => new HttpError(400, 'bad_request', message, details);
+
+/** The database can't be reached (down, restarting, throttling): a 503 the client may retry. */
+export class StoreUnavailableError extends Error {
+  constructor(cause) {
+    super(`database unavailable: ${cause?.message ?? cause}`);
+    this.cause = cause;
+  }
+}

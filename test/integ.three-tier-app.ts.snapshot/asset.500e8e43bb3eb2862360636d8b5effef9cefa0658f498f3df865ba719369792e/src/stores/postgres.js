@@ -1,0 +1,200 @@
+// PostgreSQL store (Aurora PostgreSQL in AWS). The schema is created at start, idempotently and
+// under an advisory lock, so several tasks starting together don't race on CREATE TABLE.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { badRequest, conflict, notFound, StoreUnavailableError } from '../errors.js';
+import { encodeCursor, UUID } from '../items.js';
+
+const SCHEMA_LOCK = 7_311_504; // any constant shared by every task of this service
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS items (
+    id uuid PRIMARY KEY,
+    name text NOT NULL,
+    description text,
+    price double precision,
+    quantity integer,
+    tags text[] NOT NULL DEFAULT '{}',
+    version integer NOT NULL DEFAULT 1,
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+  );
+  CREATE INDEX IF NOT EXISTS items_created_at_id ON items (created_at, id);`;
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/;
+
+const COLUMNS = 'id, name, description, price, quantity, tags, version, created_at, updated_at';
+
+// Connection-level failures (server down, restarting, out of connections), not bad queries.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE',
+  '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+
+export function isUnavailable(err) {
+  return UNAVAILABLE_CODES.has(err?.code)
+    || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(err?.message ?? '');
+}
+
+function toItem(row) {
+  const item = { id: row.id, name: row.name, tags: row.tags, version: row.version,
+    createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() };
+  for (const key of ['description', 'price', 'quantity']) if (row[key] !== null) item[key] = row[key];
+  return item;
+}
+
+/** Password sources: a fixed one, the RDS-managed secret (re-read after rotation), or an IAM token. */
+async function passwordProvider(config) {
+  if (config.iamAuth) {
+    const { Signer } = await import('@aws-sdk/rds-signer');
+    const signer = new Signer({ hostname: config.host, port: config.port, username: config.user, region: config.region });
+    return () => signer.getAuthToken(); // valid 15 minutes; pg asks for one per new connection
+  }
+  if (config.secretArn) {
+    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    const client = new SecretsManagerClient({ region: config.region });
+    let cached = config.password; // DB_PASSWORD from the task definition, if given
+    let readAt = cached ? Date.now() : 0;
+    const provider = async () => {
+      if (!cached || Date.now() - readAt > 5 * 60_000) {
+        const out = await client.send(new GetSecretValueCommand({ SecretId: config.secretArn }));
+        cached = JSON.parse(out.SecretString).password;
+        readAt = Date.now();
+      }
+      return cached;
+    };
+    provider.invalidate = () => { readAt = 0; };
+    return provider;
+  }
+  return config.password;
+}
+
+export class PostgresStore {
+  static async create(config, log) {
+    const password = await passwordProvider(config);
+    const pool = new pg.Pool({
+      connectionString: config.connectionString,
+      host: config.host,
+      port: config.port,
+      database: config.database,
+      user: config.user,
+      password,
+      ssl: config.ssl?.options,
+      max: config.poolMax,
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: 10_000,
+      application_name: 'items-service',
+    });
+    return new PostgresStore(pool, password, log);
+  }
+
+  constructor(pool, password, log) {
+    this.pool = pool;
+    this.password = password;
+    this.log = log;
+    this.kind = 'postgres';
+    this.schemaReady = undefined;
+    // An idle client whose server went away emits here; without a listener the process would crash.
+    pool.on('error', (err) => log.warn('idle database connection lost', { error: err.message }));
+  }
+
+  /** Runs a query, creating the schema first if needed; connection failures become StoreUnavailableError. */
+  async query(text, values) {
+    try {
+      if (!this.schemaReady) this.schemaReady = this.ensureSchema().catch((err) => { this.schemaReady = undefined; throw err; });
+      await this.schemaReady;
+      return await this.pool.query(text, values);
+    } catch (err) {
+      if (err?.code === '28P01' && typeof this.password?.invalidate === 'function') this.password.invalidate(); // rotated
+      if (isUnavailable(err) || err?.code === '28P01') throw new StoreUnavailableError(err);
+      throw err;
+    }
+  }
+
+  async ensureSchema() {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+      await client.query(SCHEMA);
+      await client.query('COMMIT');
+      this.log.info('schema ready', { store: 'postgres' });
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async ping() {
+    await this.query('SELECT 1');
+  }
+
+  async create(item) {
+    const id = item.id ?? randomUUID();
+    try {
+      const { rows } = await this.query(
+        `INSERT INTO items (id, name, description, price, quantity, tags) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+        [id, item.name, item.description, item.price, item.quantity, item.tags]);
+      return toItem(rows[0]);
+    } catch (err) {
+      if (err?.code === '23505') throw conflict(`An item with id ${id} already exists`);
+      throw err;
+    }
+  }
+
+  async get(id) {
+    const { rows } = await this.query(`SELECT ${COLUMNS} FROM items WHERE id = $1`, [id]);
+    if (rows.length === 0) throw notFound();
+    return toItem(rows[0]);
+  }
+
+  async replace(id, item) {
+    const { rows } = await this.query(
+      `UPDATE items SET name = $2, description = $3, price = $4, quantity = $5, tags = $6,
+         version = version + 1, updated_at = clock_timestamp()
+       WHERE id = $1 AND ($7::integer IS NULL OR version = $7) RETURNING ${COLUMNS}`,
+      [id, item.name, item.description, item.price, item.quantity, item.tags, item.expectedVersion ?? null]);
+    if (rows.length === 1) return toItem(rows[0]);
+    const current = await this.get(id); // 404 when it is gone
+    throw conflict(`Item ${id} is at version ${current.version}, not ${item.expectedVersion}: read it again and retry`);
+  }
+
+  async delete(id) {
+    const { rowCount } = await this.query('DELETE FROM items WHERE id = $1', [id]);
+    if (rowCount === 0) throw notFound();
+  }
+
+  /** Keyset pagination in creation order: stable under concurrent inserts and deletes. */
+  async list({ limit, cursor }) {
+    let rows;
+    if (cursor) {
+      if (typeof cursor.c !== 'string' || !TIMESTAMP.test(cursor.c) || typeof cursor.i !== 'string' || !UUID.test(cursor.i)) {
+        throw badRequest('cursor is not one this service returned');
+      }
+      try {
+        ({ rows } = await this.query(
+          `SELECT ${COLUMNS}, created_at::text AS created_at_text FROM items WHERE (created_at, id) > ($1::timestamptz, $2::uuid) ORDER BY created_at, id LIMIT $3`,
+          [cursor.c, cursor.i, limit + 1]));
+      } catch (err) {
+        if (String(err?.code).startsWith('22')) throw badRequest('cursor is not one this service returned'); // e.g. month 13
+        throw err;
+      }
+    } else {
+      ({ rows } = await this.query(`SELECT ${COLUMNS}, created_at::text AS created_at_text FROM items ORDER BY created_at, id LIMIT $1`, [limit + 1]));
+    }
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    // Microsecond precision: a Date would round created_at to milliseconds and skip rows.
+    const nextCursor = rows.length > limit ? encodeCursor({ c: last.created_at_text, i: last.id }) : null;
+    return { items: page.map(toItem), nextCursor };
+  }
+
+  poolStats() {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
+  async close() {
+    await this.pool.end();
+  }
+}
