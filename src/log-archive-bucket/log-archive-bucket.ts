@@ -615,9 +615,11 @@ export class LogArchiveBucket extends Construct {
         encryptionKey: this.encryptionKey,
         loggingConfig: new firehose.EnableLogging(errorLogs),
         // CloudWatch Logs sends gzip'd batches; unpack them so the archive holds one event per line.
+        // Firehose joins records without a delimiter unless told to add one.
         processors: [
           new firehose.DecompressionProcessor(),
           new firehose.CloudWatchLogProcessor({ dataMessageExtraction: true }),
+          new firehose.AppendDelimiterToRecordProcessor(),
         ],
       }),
     });

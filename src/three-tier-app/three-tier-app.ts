@@ -306,7 +306,6 @@ export class ThreeTierApp extends Construct {
     return service;
   }
 
-  /** Without NAT, tasks reach AWS through the endpoints only: add the ones this service needs, say what is missing. */
   /** CloudFront sends a service's path to the load balancer unless the API path covers it already. */
   private routeThroughCloudFront(pattern: string): void {
     if (pattern === '/*' || pattern === '*') return; // the listener's catch-all, not a CloudFront route
@@ -315,6 +314,7 @@ export class ThreeTierApp extends Construct {
     this.webTier.addApiPath(pattern);
   }
 
+  /** Without NAT, tasks reach AWS through the endpoints only: add the ones this service needs, say what is missing. */
   private checkIsolatedService(service: MonitoredEcsService, options: ThreeTierServiceOptions): void {
     const warn = (id: string, message: string) => Annotations.of(service).addWarningV2(`cdk-three-tier:${id}`, message);
     if (!this.network.interfaceEndpoints['ecr.api']) {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { createServer, shutdown } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { letPostgresUserReachBinaries } from './embedded-postgres.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { DynamoDbStore } from './stores/dynamodb.js';
@@ -22,7 +23,11 @@ async function startEmbeddedPostgres(config, log) {
   const root = config.dataDir ?? path.join(os.tmpdir(), 'items-service-postgres');
   const isRoot = process.getuid?.() === 0;
   fs.mkdirSync(root, { recursive: true, mode: 0o777 });
-  if (isRoot) fs.chmodSync(root, 0o777); // initdb runs as the `postgres` user when we are root
+  if (isRoot) {
+    fs.chmodSync(root, 0o777); // initdb runs as the `postgres` user when we are root
+    const opened = await letPostgresUserReachBinaries();
+    if (opened.length) log.info('let the postgres user enter these directories (o+x)', { directories: opened });
+  }
   const dataDir = path.join(root, 'data');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir, port: config.port, user: 'postgres', password: 'postgres', persistent: true,

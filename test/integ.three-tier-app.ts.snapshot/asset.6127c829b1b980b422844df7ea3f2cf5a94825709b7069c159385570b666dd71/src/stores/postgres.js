@@ -26,8 +26,9 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}
 const COLUMNS = 'id, name, description, price, quantity, tags, version, created_at, updated_at';
 
 // Connection-level failures (server down, restarting, out of connections), not bad queries.
+// 57014: statement timeout; 25006: read-only transaction (a writer that became a reader in an Aurora failover).
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE',
-  '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+  '57P01', '57P02', '57P03', '57014', '53300', '25006', '08000', '08001', '08003', '08004', '08006']);
 
 export function isUnavailable(err) {
   return UNAVAILABLE_CODES.has(err?.code)
@@ -55,9 +56,14 @@ async function passwordProvider(config) {
     let readAt = cached ? Date.now() : 0;
     const provider = async () => {
       if (!cached || Date.now() - readAt > 5 * 60_000) {
-        const out = await client.send(new GetSecretValueCommand({ SecretId: config.secretArn }));
-        cached = JSON.parse(out.SecretString).password;
-        readAt = Date.now();
+        try {
+          const out = await client.send(new GetSecretValueCommand({ SecretId: config.secretArn }));
+          cached = JSON.parse(out.SecretString).password;
+          readAt = Date.now();
+        } catch (err) {
+          if (!cached) throw err; // nothing to fall back on
+          // Throttled or unreachable: the password we have is most likely still valid.
+        }
       }
       return cached;
     };
@@ -106,6 +112,8 @@ export class PostgresStore {
     } catch (err) {
       if (err?.code === '28P01' && typeof this.password?.invalidate === 'function') this.password.invalidate(); // rotated
       if (isUnavailable(err) || err?.code === '28P01') throw new StoreUnavailableError(err);
+      // Data exceptions come from values the client sent (e.g. a NUL character in a string).
+      if (String(err?.code).startsWith('22')) throw badRequest(`The database refused a value: ${err.message}`);
       throw err;
     }
   }
@@ -172,14 +180,10 @@ export class PostgresStore {
       if (typeof cursor.c !== 'string' || !TIMESTAMP.test(cursor.c) || typeof cursor.i !== 'string' || !UUID.test(cursor.i)) {
         throw badRequest('cursor is not one this service returned');
       }
-      try {
-        ({ rows } = await this.query(
-          `SELECT ${COLUMNS}, created_at::text AS created_at_text FROM items WHERE (created_at, id) > ($1::timestamptz, $2::uuid) ORDER BY created_at, id LIMIT $3`,
-          [cursor.c, cursor.i, limit + 1]));
-      } catch (err) {
-        if (String(err?.code).startsWith('22')) throw badRequest('cursor is not one this service returned'); // e.g. month 13
-        throw err;
-      }
+      // A cursor with an impossible timestamp (month 13) is a data exception: 400 from query().
+      ({ rows } = await this.query(
+        `SELECT ${COLUMNS}, created_at::text AS created_at_text FROM items WHERE (created_at, id) > ($1::timestamptz, $2::uuid) ORDER BY created_at, id LIMIT $3`,
+        [cursor.c, cursor.i, limit + 1]));
     } else {
       ({ rows } = await this.query(`SELECT ${COLUMNS}, created_at::text AS created_at_text FROM items ORDER BY created_at, id LIMIT $1`, [limit + 1]));
     }
