@@ -92,9 +92,9 @@ export async function startDynamo() {
 }
 
 /** Starts the service on a free port and waits until /healthz answers. */
-export async function startService(env) {
+export async function startService(env, script = SERVICE) {
   const port = await freePort();
-  const child = spawn(process.execPath, [SERVICE], {
+  const child = spawn(process.execPath, [script], {
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
