@@ -3,16 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { badRequest, conflict, notFound, StoreUnavailableError } from '../errors.js';
+import { badRequest, conflict, NETWORK_ERROR_CODES, notFound, StoreUnavailableError } from '../errors.js';
 import { encodeCursor, UUID } from '../items.js';
 
 const UNAVAILABLE_NAMES = new Set(['TimeoutError', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded',
   'InternalServerError', 'ServiceUnavailable', 'ResourceNotFoundException']);
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
 
 export function isUnavailable(err) {
-  return UNAVAILABLE_NAMES.has(err?.name) || UNAVAILABLE_CODES.has(err?.code) || (err?.$metadata?.httpStatusCode ?? 0) >= 500
-    || UNAVAILABLE_CODES.has(err?.cause?.code);
+  return UNAVAILABLE_NAMES.has(err?.name) || NETWORK_ERROR_CODES.has(err?.code) || (err?.$metadata?.httpStatusCode ?? 0) >= 500
+    || NETWORK_ERROR_CODES.has(err?.cause?.code);
 }
 
 const isConditionFailure = (err) => err?.name === 'ConditionalCheckFailedException';

@@ -2,7 +2,7 @@
 // under an advisory lock, so several tasks starting together don't race on CREATE TABLE.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { badRequest, conflict, notFound, StoreUnavailableError } from '../errors.js';
+import { badRequest, conflict, NETWORK_ERROR_CODES, notFound, StoreUnavailableError } from '../errors.js';
 import { encodeCursor, UUID } from '../items.js';
 
 const SCHEMA_LOCK = 7_311_504; // any constant shared by every task of this service
@@ -27,7 +27,7 @@ const COLUMNS = 'id, name, description, price, quantity, tags, version, created_
 
 // Connection-level failures (server down, restarting, out of connections), not bad queries.
 // 57014: statement timeout; 25006: read-only transaction (a writer that became a reader in an Aurora failover).
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE',
+const UNAVAILABLE_CODES = new Set([...NETWORK_ERROR_CODES,
   '57P01', '57P02', '57P03', '57014', '53300', '25006', '08000', '08001', '08003', '08004', '08006']);
 
 export function isUnavailable(err) {
