@@ -6,6 +6,14 @@ type Resources = Record<string, { Type: string; Properties?: any }>;
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
+/** Where a container image comes from: an asset CDK builds, an ECR repository, or a registry. */
+function imageKind(image: unknown): string {
+  const text = str(image);
+  if (text.includes('container-assets')) return 'asset';
+  if (text.includes('.dkr.ecr.')) return 'from ECR';
+  return text.slice(0, 60);
+}
+
 /** One line per tier, from the resources' properties (no AWS call). */
 export function describeStack(template: { Resources?: Resources; Outputs?: Record<string, unknown> }): string[] {
   const resources = Object.entries(template.Resources ?? {});
@@ -28,7 +36,7 @@ export function describeStack(template: { Resources?: Resources; Outputs?: Recor
     const arch = t.Properties.RuntimePlatform?.CpuArchitecture ?? 'X86_64';
     const sidecars = t.Properties.ContainerDefinitions.slice(1).map((c: any) => c.Name);
     lines.push(`app      ${name}: ${Number(t.Properties.Cpu) / 1024} vCPU / ${t.Properties.Memory} MiB ${arch}, port ${app.PortMappings?.[0]?.ContainerPort}`
-      + `${sidecars.length ? `, sidecars: ${sidecars.join(', ')}` : ''}, image ${str(app.Image).includes('cdk-hnb659fds-container-assets') ? 'asset' : str(app.Image).slice(0, 60)}`);
+      + `${sidecars.length ? `, sidecars: ${sidecars.join(', ')}` : ''}, image ${imageKind(app.Image)}`);
   }
   for (const [, c] of ofType('AWS::RDS::DBCluster')) {
     const scaling = c.Properties.ServerlessV2ScalingConfiguration;
@@ -48,7 +56,7 @@ export function describeStack(template: { Resources?: Resources; Outputs?: Recor
   }
   const tables = ofType('AWS::Glue::Table').map(([, t]) => t.Properties.TableInput.Name);
   if (tables.length) lines.push(`logs     Athena tables ${tables.join(', ')}; ${ofType('AWS::Athena::NamedQuery').length} saved queries`);
-  const outputs = Object.keys(template.Outputs ?? {}).filter((o) => !o.startsWith('Export') && !o.startsWith('ExportsOutput'));
+  const outputs = Object.keys(template.Outputs ?? {}).filter((o) => !o.startsWith('ExportsOutput')); // CDK's cross-stack exports
   if (outputs.length) lines.push(`outputs  ${outputs.join(', ')}`);
   return lines;
 }

@@ -62,6 +62,7 @@ describe('examples', () => {
     const images = (Object.values(t.findResources('AWS::ECS::TaskDefinition')) as any[])
       .flatMap((d) => d.Properties.ContainerDefinitions.map((c: any) => JSON.stringify(c.Image)));
     expect(images.some((i) => i.includes('/items-service:abc123'))).toBe(true);
+    expect(describeStack(t.toJSON()).find((l) => l.startsWith('app'))).toMatch(/image from ECR$/);
     expect(() => systemStack({ imageRepository: 'items-service' })).toThrow(/needs -c imageTag/);
   });
 

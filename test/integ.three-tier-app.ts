@@ -1,7 +1,7 @@
 // Integration test: the whole system in one us-east-1 stack (WAF and certificate may live there),
 // development profile, DynamoDB, a site folder and the items service (examples/items-service).
-// Asserts through CloudFront that the site's index page is served, that /api/readyz reaches the
-// service and finds its table, and that an item can be created.
+// Asserts through CloudFront that the site's index page is served, that /api/items reaches the
+// service and its table (a 404 for a missing item, a 201 for a new one).
 // Snapshot: `npx projen integ:update` (dry run, never deploys). Verify: `npx projen integ`.
 import * as path from 'path';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
@@ -37,9 +37,10 @@ integ.assertions
 integ.assertions
   .httpApiCall(`${system.url}/items/42`, { headers })
   .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('three-tier site') }));
+// The service's own 404 (not the listener's default) means it reached DynamoDB and found no item.
 integ.assertions
-  .httpApiCall(`${system.url}/api/readyz`, { headers })
-  .expect(ExpectedResult.objectLike({ status: 200, body: { status: 'ready', store: 'dynamodb' } }));
+  .httpApiCall(`${system.url}/api/items/00000000-0000-4000-8000-000000000000`, { headers })
+  .expect(ExpectedResult.objectLike({ status: 404, body: { error: { code: 'not_found', message: 'Item not found' } } }));
 integ.assertions
   .httpApiCall(`${system.url}/api/items`, {
     method: 'POST',

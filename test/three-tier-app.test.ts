@@ -222,6 +222,11 @@ describe('web tier', () => {
     for (const behaviour of others) expect({ ...behaviour, PathPattern: api.PathPattern }).toEqual(api);
   });
 
+  test('fails when a service path would take site paths from S3, naming the fix', () => {
+    expect(() => virginiaApp({ services: [{ id: 'Assets', image, containerPort: 8080, user: '101:101', pathPatterns: ['/*.js'] }] }))
+      .toThrow(/addApiPath\('\/\*\.js'\) would take site paths from S3; route the service under a fixed prefix/);
+  });
+
   test('paths the API pattern covers, host-only services and the listener catch-all add no behaviour', () => {
     const t = Template.fromStack(virginiaApp({
       services: [
@@ -234,9 +239,9 @@ describe('web tier', () => {
     expect(dist.CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(['/api/*']);
   });
 
-  test('WebTier.addApiPath: needs a load balancer, refuses the whole site and more than 25 paths, ignores repeats', () => {
+  test('WebTier.addApiPath: needs a load balancer, refuses patterns that would take site paths and more than 25 paths, ignores repeats', () => {
     const { system } = virginiaApp();
-    expect(() => system.webTier.addApiPath('/*')).toThrow(/whole site/);
+    for (const pattern of ['/*', '/', '/*.js', '/a*', '/*/x', '/?']) expect(() => system.webTier.addApiPath(pattern)).toThrow(/would take site paths from S3/);
     expect(() => system.webTier.addApiPath('v2/*')).toThrow(/must start with '\/'/);
     system.webTier.addApiPath('/v2/*');
     system.webTier.addApiPath('/v2/*');

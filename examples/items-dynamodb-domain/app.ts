@@ -4,7 +4,7 @@
 // alias records then point the domain at CloudFront. One CloudWatch dashboard spans the tiers.
 // Deploy: cd examples/items-dynamodb-domain && npx cdk deploy --all -c zoneId=<hosted zone id> -c zoneName=<zone name>
 //         then call https://items.<zone name>/api/items
-import { App, CfnOutput, Stack, aws_route53 as route53 } from 'aws-cdk-lib';
+import { Annotations, App, CfnOutput, Stack, aws_route53 as route53 } from 'aws-cdk-lib';
 import { CostProfile, DataStore, ThreeTierApp, ThreeTierEdgeStack } from '../../src';
 import { itemsService } from '../shared';
 
@@ -12,6 +12,7 @@ export function createApp(app: App = new App()): App {
   const account = process.env.CDK_DEFAULT_ACCOUNT;
   const zoneName: string = app.node.tryGetContext('zoneName') ?? 'example.com';
   const hostedZoneId: string = app.node.tryGetContext('zoneId') ?? 'Z0123456789EXAMPLE';
+  const placeholderZone = !app.node.tryGetContext('zoneId');
 
   const stack = new Stack(app, 'ItemsDynamoDbSystem', { env: { account, region: 'ap-northeast-2' }, crossRegionReferences: true });
   // Route 53 is global: the imported zone serves both the certificate (us-east-1) and the aliases (Seoul).
@@ -20,6 +21,9 @@ export function createApp(app: App = new App()): App {
     env: { account, region: 'us-east-1' },
     domain: { domainName: `items.${zoneName}`, hostedZone }, // certificate here; ThreeTierApp takes it and the domain
   });
+
+  // Synth works without a zone; a deploy would wait on a certificate nobody can validate.
+  if (placeholderZone) Annotations.of(edge).addWarningV2('example:zone', 'Set -c zoneId=... -c zoneName=... (your public hosted zone) before deploying.');
 
   const system = new ThreeTierApp(stack, 'Items', {
     profile: CostProfile.development(),

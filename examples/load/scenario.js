@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 
+export const USER_AGENT = 'items-load/1.0 (autocannon)';
 export const STEPS = ['create', 'read', 'update', 'list', 'delete'];
 export const EXPECTED = [201, 200, 200, 200, 204];
 
@@ -50,6 +51,8 @@ export async function runScenario({ url, vus, durationSeconds, timeoutSeconds = 
   const times = [];
   const instance = autocannon({
     url: target.origin, connections: vus, duration: durationSeconds, timeout: timeoutSeconds,
+    // autocannon sends no User-Agent, and the WAF's core rule set blocks requests without one.
+    headers: { 'user-agent': USER_AGENT },
     requests: scenarioRequests(prefix, counters),
   });
   instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));

@@ -29,7 +29,7 @@ export function createApp(app: App = new App()): App {
     ],
   });
 
-  new CfnOutput(stack, 'Url', { value: `${system.url}/app/` });
+  new CfnOutput(stack, 'Url', { value: `${system.url}/app/items` }); // the stand-in front end's one route
   new CfnOutput(stack, 'AthenaWorkGroup', { value: system.logArchive.workGroup.ref });
   new CfnOutput(stack, 'AlbAccessLogsTable', { value: `${system.logArchive.database.ref}.${system.logArchive.albTable.ref}` });
   return app;

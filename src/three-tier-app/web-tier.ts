@@ -238,8 +238,12 @@ export class WebTier extends Construct {
   public addApiPath(pathPattern: string): void {
     if (!this.apiOrigin) throw new Error(`WebTier: addApiPath('${pathPattern}') needs apiLoadBalancer.`);
     checkApiPath(pathPattern, 'addApiPath');
-    if (pathPattern === '/*') {
-      throw new Error("WebTier: addApiPath('/*') would send the whole site to the load balancer; use a prefix such as '/api/*'.");
+    // A wildcard in the first segment ('/*', '/*.js', '/a*') or the root itself takes site files
+    // and client-side routes away from S3 and the SPA rewrite.
+    const firstSegment = pathPattern.split('/')[1];
+    if (pathPattern === '/' || /[*?]/.test(firstSegment)) {
+      throw new Error(`WebTier: addApiPath('${pathPattern}') would take site paths from S3; ` +
+        "route the service under a fixed prefix such as '/api/*' or '/app/*'.");
     }
     if (this.apiPaths.includes(pathPattern)) return;
     if (this.apiPaths.length >= MAX_API_PATHS) {

@@ -161,6 +161,13 @@ for (const backend of BACKENDS) {
       assert.doesNotMatch(metrics, /status="5\d\d"/);
     });
 
+    it('keeps /healthz, /readyz and /metrics off the public base path', async () => {
+      for (const probe of ['/healthz', '/readyz', '/metrics']) {
+        assert.equal((await call(base, 'GET', probe)).status, 404, `${probe} under /api`);
+      }
+      assert.equal((await call(service.url, 'GET', '/items')).status, 404, 'the API lives under BASE_PATH only');
+    });
+
     it('serves /healthz, /readyz and Prometheus /metrics', async () => {
       assert.deepEqual((await call(service.url, 'GET', '/healthz')).body, { status: 'ok' });
       assert.deepEqual((await call(service.url, 'GET', '/readyz')).body, { status: 'ready', store: backend.name });

@@ -4,12 +4,13 @@ import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { EXPECTED, STEPS, percentile, runScenario, thresholdFailures } from '../scenario.js';
+import { EXPECTED, STEPS, USER_AGENT, percentile, runScenario, thresholdFailures } from '../scenario.js';
 
 describe('load scenario', () => {
   let server;
   let url;
   const seen = [];
+  const agents = new Set();
   before(async () => {
     let n = 0;
     const items = new Map();
@@ -18,6 +19,7 @@ describe('load scenario', () => {
       req.on('data', (c) => { body += c; });
       req.on('end', () => {
         seen.push(`${req.method} ${req.url.replace(/\/items\/[^?]+$/, '/items/:id')}`);
+        agents.add(req.headers['user-agent']);
         const reply = (status, json) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(json ? JSON.stringify(json) : ''); };
         const id = req.url.split('/').pop();
         if (req.method === 'POST') {
@@ -46,6 +48,7 @@ describe('load scenario', () => {
     assert.ok(summary.successRate < 0.97 && summary.successRate > 0.9);
     assert.deepEqual(thresholdFailures(summary, { minSuccessRate: 0.99 }).length, 1);
     assert.deepEqual(thresholdFailures(summary, { minSuccessRate: 0.9 }), []);
+    assert.deepEqual([...agents], [USER_AGENT], 'every request has a User-Agent (the WAF blocks those without)');
   });
 
   it('fails the thresholds when nothing answers', async () => {

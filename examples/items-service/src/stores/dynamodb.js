@@ -60,8 +60,11 @@ export class DynamoDbStore {
       return await this.doc.send(command);
     } catch (err) {
       if (isUnavailable(err)) throw new StoreUnavailableError(err);
-      // Values DynamoDB can't store (e.g. a number below 1e-130) are the client's to fix.
-      if (err?.name === 'ValidationException') throw badRequest(`DynamoDB refused a value: ${err.message}`);
+      // Numbers DynamoDB can't store (e.g. 1e-131) are the client's to fix; other validation errors
+      // (a table whose key isn't `pk`) are ours and stay 500s, so alarms see them.
+      if (err?.name === 'ValidationException' && /number|significant digits/i.test(err.message)) {
+        throw badRequest('A number in the request is outside what DynamoDB stores');
+      }
       throw err;
     }
   }

@@ -23,6 +23,10 @@ const SCHEMA = `
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/;
 
+// 22001 too long, 22003 out of range, 22007/22008 bad datetime (a forged cursor), 22021 NUL byte,
+// 22P02 invalid text representation, 22P05 untranslatable character.
+const CLIENT_DATA_CODES = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05']);
+
 const COLUMNS = 'id, name, description, price, quantity, tags, version, created_at, updated_at';
 
 // Connection-level failures (server down, restarting, out of connections), not bad queries.
@@ -112,8 +116,8 @@ export class PostgresStore {
     } catch (err) {
       if (err?.code === '28P01' && typeof this.password?.invalidate === 'function') this.password.invalidate(); // rotated
       if (isUnavailable(err) || err?.code === '28P01') throw new StoreUnavailableError(err);
-      // Data exceptions come from values the client sent (e.g. a NUL character in a string).
-      if (String(err?.code).startsWith('22')) throw badRequest(`The database refused a value: ${err.message}`);
+      // Data exceptions a client's values can cause (e.g. a NUL character in a string); others stay 500s.
+      if (CLIENT_DATA_CODES.has(err?.code)) throw badRequest('A value in the request is not one the database can store');
       throw err;
     }
   }

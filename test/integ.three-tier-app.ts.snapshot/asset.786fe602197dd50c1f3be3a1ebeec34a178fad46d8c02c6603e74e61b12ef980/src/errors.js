@@ -19,3 +19,6 @@ export class StoreUnavailableError extends Error {
     this.cause = cause;
   }
 }
+
+/** Socket-level error codes: the database host can't be reached right now. */
+export const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);

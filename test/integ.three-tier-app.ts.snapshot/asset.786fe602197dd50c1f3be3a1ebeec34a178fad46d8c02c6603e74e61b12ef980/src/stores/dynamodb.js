@@ -3,16 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { badRequest, conflict, notFound, StoreUnavailableError } from '../errors.js';
+import { badRequest, conflict, NETWORK_ERROR_CODES, notFound, StoreUnavailableError } from '../errors.js';
 import { encodeCursor, UUID } from '../items.js';
 
 const UNAVAILABLE_NAMES = new Set(['TimeoutError', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded',
   'InternalServerError', 'ServiceUnavailable', 'ResourceNotFoundException']);
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
 
 export function isUnavailable(err) {
-  return UNAVAILABLE_NAMES.has(err?.name) || UNAVAILABLE_CODES.has(err?.code) || (err?.$metadata?.httpStatusCode ?? 0) >= 500
-    || UNAVAILABLE_CODES.has(err?.cause?.code);
+  return UNAVAILABLE_NAMES.has(err?.name) || NETWORK_ERROR_CODES.has(err?.code) || (err?.$metadata?.httpStatusCode ?? 0) >= 500
+    || NETWORK_ERROR_CODES.has(err?.cause?.code);
 }
 
 const isConditionFailure = (err) => err?.name === 'ConditionalCheckFailedException';
@@ -61,8 +60,11 @@ export class DynamoDbStore {
       return await this.doc.send(command);
     } catch (err) {
       if (isUnavailable(err)) throw new StoreUnavailableError(err);
-      // Values DynamoDB can't store (e.g. a number below 1e-130) are the client's to fix.
-      if (err?.name === 'ValidationException') throw badRequest(`DynamoDB refused a value: ${err.message}`);
+      // Numbers DynamoDB can't store (e.g. 1e-131) are the client's to fix; other validation errors
+      // (a table whose key isn't `pk`) are ours and stay 500s, so alarms see them.
+      if (err?.name === 'ValidationException' && /number|significant digits/i.test(err.message)) {
+        throw badRequest('A number in the request is outside what DynamoDB stores');
+      }
       throw err;
     }
   }

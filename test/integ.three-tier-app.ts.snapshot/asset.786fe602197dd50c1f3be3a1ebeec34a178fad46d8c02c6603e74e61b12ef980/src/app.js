@@ -109,20 +109,24 @@ export function createHandler({ store, metrics, log, config, state }) {
     let route = 'unknown';
     try {
       const url = parseUrl(req.url);
-      let path = url.pathname;
-      if (config.basePath && (path === config.basePath || path.startsWith(`${config.basePath}/`))) path = path.slice(config.basePath.length) || '/';
-      const match = /^\/items\/([^/]+)$/.exec(path);
-      if (path === '/healthz') {
+      // Probes and metrics answer on the bare path only (the load balancer's health check and the
+      // collector's scrape), so BASE_PATH doesn't publish them through CloudFront.
+      const probe = url.pathname;
+      let path = null;
+      if (!config.basePath) path = url.pathname;
+      else if (url.pathname.startsWith(`${config.basePath}/`)) path = url.pathname.slice(config.basePath.length);
+      const match = path && /^\/items\/([^/]+)$/.exec(path);
+      if (probe === '/healthz') {
         route = '/healthz';
         send(res, 200, { status: 'ok' });
-      } else if (path === '/readyz') {
+      } else if (probe === '/readyz') {
         route = '/readyz';
         if (state.draining) send(res, 503, { status: 'draining' });
         else {
           await store.ping();
           send(res, 200, { status: 'ready', store: store.kind });
         }
-      } else if (path === '/metrics') {
+      } else if (probe === '/metrics') {
         route = '/metrics';
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(await metrics.registry.metrics());

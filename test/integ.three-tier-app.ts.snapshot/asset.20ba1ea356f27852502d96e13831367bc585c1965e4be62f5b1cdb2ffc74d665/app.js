@@ -8,7 +8,9 @@ async function api(method, path, body) {
     headers: body ? { 'content-type': 'application/json' } : {},
     body: body ? JSON.stringify(body) : undefined,
   });
-  const json = res.status === 204 ? undefined : await res.json();
+  // A WAF block or a CloudFront error page is HTML, not the API's JSON.
+  const isJson = (res.headers.get('content-type') ?? '').includes('application/json');
+  const json = res.status !== 204 && isJson ? await res.json() : undefined;
   if (!res.ok) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
   return json;
 }

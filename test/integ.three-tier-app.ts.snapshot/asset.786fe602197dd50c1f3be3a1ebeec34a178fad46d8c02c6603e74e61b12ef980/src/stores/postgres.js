@@ -2,7 +2,7 @@
 // under an advisory lock, so several tasks starting together don't race on CREATE TABLE.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { badRequest, conflict, notFound, StoreUnavailableError } from '../errors.js';
+import { badRequest, conflict, NETWORK_ERROR_CODES, notFound, StoreUnavailableError } from '../errors.js';
 import { encodeCursor, UUID } from '../items.js';
 
 const SCHEMA_LOCK = 7_311_504; // any constant shared by every task of this service
@@ -23,11 +23,15 @@ const SCHEMA = `
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/;
 
+// 22001 too long, 22003 out of range, 22007/22008 bad datetime (a forged cursor), 22021 NUL byte,
+// 22P02 invalid text representation, 22P05 untranslatable character.
+const CLIENT_DATA_CODES = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05']);
+
 const COLUMNS = 'id, name, description, price, quantity, tags, version, created_at, updated_at';
 
 // Connection-level failures (server down, restarting, out of connections), not bad queries.
 // 57014: statement timeout; 25006: read-only transaction (a writer that became a reader in an Aurora failover).
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE',
+const UNAVAILABLE_CODES = new Set([...NETWORK_ERROR_CODES,
   '57P01', '57P02', '57P03', '57014', '53300', '25006', '08000', '08001', '08003', '08004', '08006']);
 
 export function isUnavailable(err) {
@@ -112,8 +116,8 @@ export class PostgresStore {
     } catch (err) {
       if (err?.code === '28P01' && typeof this.password?.invalidate === 'function') this.password.invalidate(); // rotated
       if (isUnavailable(err) || err?.code === '28P01') throw new StoreUnavailableError(err);
-      // Data exceptions come from values the client sent (e.g. a NUL character in a string).
-      if (String(err?.code).startsWith('22')) throw badRequest(`The database refused a value: ${err.message}`);
+      // Data exceptions a client's values can cause (e.g. a NUL character in a string); others stay 500s.
+      if (CLIENT_DATA_CODES.has(err?.code)) throw badRequest('A value in the request is not one the database can store');
       throw err;
     }
   }
