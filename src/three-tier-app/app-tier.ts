@@ -4,6 +4,7 @@ import { LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService, MonitoredEcsServiceOptions, ServiceLoadBalancer } from '../monitored-ecs-service';
 import { alarmTopicFor } from '../monitored-ecs-service/notifications';
 import { acknowledge, inCompliancePacks } from '../private/nag';
+import { listenerPaths } from '../private/routes';
 import { defaultPrivateSubnets } from '../private/subnets';
 
 /** A service of the app tier: a `MonitoredEcsService` plus how the shared listener routes to it. */
@@ -140,7 +141,7 @@ export class AppTier extends Construct {
 
   /** Run a service behind the shared listener. */
   public addService(id: string, options: AppServiceOptions): MonitoredEcsService {
-    const pathPatterns = options.pathPatterns ?? (options.hostHeaders?.length ? undefined : ['/api/*']);
+    const pathPatterns = listenerPaths(options.pathPatterns, options.hostHeaders);
     const priority = options.priority ?? (this.services.length + 1) * 10;
     const routeKey = JSON.stringify([pathPatterns ?? [], options.hostHeaders ?? []]);
     const clash = this.routes.get(routeKey);

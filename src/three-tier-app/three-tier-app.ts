@@ -15,6 +15,7 @@ import { LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService } from '../monitored-ecs-service';
 import { ChatbotSlackChannel, alarmTopicFor, subscribeChatbot, subscribeWebhook } from '../monitored-ecs-service/notifications';
 import { acknowledge, inCompliancePacks } from '../private/nag';
+import { listenerPaths } from '../private/routes';
 
 /** How a service reaches the database. */
 export enum DatabaseAccess {
@@ -298,7 +299,7 @@ export class ThreeTierApp extends Construct {
     this.network.allowEndpointsFrom(service.securityGroup);
     if (this.network.natMode.kind === 'none') this.checkIsolatedService(service, options);
     // Services given as props come before the web tier, which then routes their paths.
-    const paths = options.pathPatterns ?? (options.hostHeaders?.length ? [] : ['/api/*']);
+    const paths = listenerPaths(options.pathPatterns, options.hostHeaders) ?? [];
     if (this.webTier) paths.forEach((pattern) => this.routeThroughCloudFront(pattern));
     else this.servicePaths.push(...paths);
     // Services given as props come before the dashboard, which then adds their rows.
