@@ -45,12 +45,17 @@ function ssl(env) {
   return { mode, options: { rejectUnauthorized: true, ca: fs.readFileSync(ca, 'utf8') } };
 }
 
+/** Pool settings, for Aurora, any PostgreSQL and the embedded one alike. */
+function pool(env) {
+  return { poolMax: int(env, 'DB_POOL_MAX', 10, 1, 100), connectTimeoutMs: int(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 100, 60000) };
+}
+
 function postgres(env) {
   if (env.DB_ENGINE && env.DB_ENGINE !== 'postgres') {
     throw new ConfigError(`DB_ENGINE=${env.DB_ENGINE} is not supported: the items service stores items in PostgreSQL or DynamoDB`);
   }
   const iamAuth = bool(env, 'DB_IAM_AUTH', false);
-  const base = { poolMax: int(env, 'DB_POOL_MAX', 10, 1, 100), connectTimeoutMs: int(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 100, 60000) };
+  const base = pool(env);
   if (env.DATABASE_URL) return { ...base, kind: 'postgres', connectionString: env.DATABASE_URL, ssl: ssl(env), iamAuth: false };
   for (const name of ['DB_HOST', 'DB_NAME', 'DB_USER']) {
     if (!env[name]) throw new ConfigError(`${name} is required for the postgres store (or set DATABASE_URL)`);
@@ -105,5 +110,8 @@ export function loadConfig(env = process.env) {
       },
     };
   }
-  return { ...config, store: { kind: 'embedded', dataDir: env.EMBEDDED_PG_DIR || undefined, port: int(env, 'EMBEDDED_PG_PORT', 54320, 1, 65535) } };
+  return {
+    ...config,
+    store: { ...pool(env), kind: 'embedded', dataDir: env.EMBEDDED_PG_DIR || undefined, port: int(env, 'EMBEDDED_PG_PORT', 54320, 1, 65535) },
+  };
 }

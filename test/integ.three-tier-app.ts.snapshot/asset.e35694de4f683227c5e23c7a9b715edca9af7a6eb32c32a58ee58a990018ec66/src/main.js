@@ -46,7 +46,8 @@ async function openStore(config, log) {
   if (config.store.kind === 'dynamodb') return { store: await DynamoDbStore.create(config.store, log) };
   if (config.store.kind === 'postgres') return { store: await PostgresStore.create(config.store, log) };
   const embedded = await startEmbeddedPostgres(config.store, log);
-  const store = await PostgresStore.create({ kind: 'postgres', connectionString: embedded.url, poolMax: 10, connectTimeoutMs: 2000 }, log);
+  const { poolMax, connectTimeoutMs } = config.store;
+  const store = await PostgresStore.create({ kind: 'postgres', connectionString: embedded.url, poolMax, connectTimeoutMs }, log);
   const close = store.close.bind(store);
   store.close = async () => { await close(); await embedded.stop(); };
   return { store };
