@@ -66,6 +66,20 @@ describe('examples', () => {
     expect(() => systemStack({ imageRepository: 'items-service' })).toThrow(/needs -c imageTag/);
   });
 
+  test('the three-tier integ snapshot holds the current service and site (integ-runner does not compare asset copies)', () => {
+    const snapshot = path.join(__dirname, 'integ.three-tier-app.ts.snapshot');
+    const assets = fs.readdirSync(snapshot).filter((d) => d.startsWith('asset.') && fs.statSync(path.join(snapshot, d)).isDirectory());
+    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
+    for (const source of [path.join(EXAMPLES, 'items-service', 'src'), path.join(EXAMPLES, 'three-tier', 'site')]) {
+      const wanted = files(source).map((f) => `${f}:${fs.readFileSync(path.join(source, f), 'utf8')}`).sort();
+      const copies = assets.map((a) => path.join(snapshot, a, path.basename(source) === 'src' ? 'src' : ''))
+        .filter((dir) => fs.existsSync(dir))
+        .map((dir) => files(dir).map((f) => `${f}:${fs.readFileSync(path.join(dir, f), 'utf8')}`).sort());
+      expect(copies).toContainEqual(wanted); // if not: rm -rf the snapshot, then npx projen integ:update
+    }
+  });
+
   test('the main job summary names each tier of the main example', () => {
     const lines = describeStack(Template.fromStack(systemStack()).toJSON());
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['network', 'web', 'app', 'data', 'observe', 'logs', 'outputs']);
