@@ -1,5 +1,5 @@
 import {
-  Duration, Stack, aws_applicationautoscaling as appscaling, aws_ec2 as ec2, aws_cloudwatch_actions as cw_actions,
+  Duration, Stack, aws_applicationautoscaling as appscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_cloudwatch_actions as cw_actions,
   aws_ecs as ecs, aws_sns as sns, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -223,6 +223,18 @@ describe('MonitoredEcsService defaults', () => {
 });
 
 describe('MonitoredEcsService options', () => {
+  test('a given dashboard gets the service rows under a heading, and the service makes none of its own', () => {
+    const stack = newStack();
+    const shared = new cloudwatch.Dashboard(stack, 'Shared');
+    const { service } = defaultService(stack, { dashboard: shared });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    expect(service.dashboard).toBe(shared);
+    const body = JSON.stringify(stack.resolve((shared.node.defaultChild as any).dashboardBody));
+    expect(body).toContain('## Api');
+    for (const title of ['Requests and errors', 'Running vs desired tasks', 'Alarms']) expect(body).toContain(`Api: ${title}`);
+  });
+
   test('AWS constraint: ECS Exec with a read-only root filesystem gets writable SSM agent paths', () => {
     const stack = newStack();
     defaultService(stack, { enableExecuteCommand: true });

@@ -4,7 +4,8 @@ import { App, Duration, RemovalPolicy, Stack, aws_certificatemanager as acm, aws
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ACCOUNT, image, itemsService, seoulApp, virginiaApp, zone } from './three-tier-app.fixtures';
 import {
-  CostProfile, DataStore, DataTier, DatabaseAccess, EdgeWebAcl, LogArchiveBucket, NatMode, Network, ThreeTierApp, ThreeTierEdgeStack, WebTier,
+  CostProfile, DataStore, DataTier, DatabaseAccess, EdgeWebAcl, LogArchiveBucket, NatMode, Network, ServicePlacement, ThreeTierApp,
+  ThreeTierEdgeStack, WebTier,
 } from '../src';
 import { SPA_REWRITE_CODE } from '../src/three-tier-app/web-tier';
 
@@ -552,6 +553,29 @@ describe('app tier', () => {
     expect(JSON.stringify(t.findResources('AWS::EC2::SecurityGroupIngress'))).not.toContain(dbSg);
   });
 
+  test('ServicePlacement.NESTED_STACKS: each service in a nested stack with its own security group rules', () => {
+    const { stack, system } = virginiaApp({ servicePlacement: ServicePlacement.NESTED_STACKS });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::CloudFormation::Stack', 1);
+    t.resourceCountIs('AWS::ECS::Service', 0);
+    const nested = Template.fromStack(Stack.of(system.appTier.services[0]));
+    nested.resourceCountIs('AWS::ECS::Service', 1);
+    nested.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    // The database and load balancer rules live beside the service, so they exist before its tasks start.
+    nested.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5432, GroupId: { Ref: Match.stringLikeRegexp('DataSecurityGroup') } });
+    nested.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 8080, GroupId: { Ref: Match.stringLikeRegexp('LoadBalancerSecurityGroup') } });
+    expect(JSON.stringify(t.findResources('AWS::EC2::SecurityGroupIngress'))).not.toContain('ItemsSecurityGroup');
+  });
+
+  test('ServicePlacement.NESTED_STACKS: 30 services keep the system stack far under 500 resources; SAME_STACK is refused at synth', () => {
+    const services = Array.from({ length: 30 }, (_, i) => ({ id: `S${i}`, image, pathPatterns: [`/api/s${i}/*`] }));
+    const nested = virginiaApp({ services, servicePlacement: ServicePlacement.NESTED_STACKS });
+    const count = Object.keys(Template.fromStack(nested.stack).toJSON().Resources).length;
+    expect(count).toBeLessThan(200);
+    const same = virginiaApp({ services });
+    expect(() => same.app.synth()).toThrow(/greater than allowed maximum of 500/);
+  });
+
   test('services send alarms to the system topic', () => {
     const t = Template.fromStack(virginiaApp().stack);
     t.resourceCountIs('AWS::SNS::Topic', 1);
@@ -707,14 +731,20 @@ describe('observe', () => {
   test('one system dashboard across CloudFront (us-east-1), WAF, the load balancer, each service and the database', () => {
     const { stack } = virginiaApp({ services: [itemsService, { id: 'Ai', image, pathPatterns: ['/api/ai/*'] }] });
     const t = Template.fromStack(stack);
+    // The services draw on it rather than on dashboards of their own ($3 a month and one resource each).
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(resourcesOf(t, 'AWS::CloudWatch::Dashboard').map(([, d]) => d.Properties.DashboardBody));
     expect(body).toMatch(/AWS\/CloudFront.*Region.*Global/);
     expect(body).toContain('\\"region\\":\\"us-east-1\\"');
     expect(body).toContain('AWS/WAFV2');
     expect(body).toMatch(/LoadBalancer5xxAlarm/);
-    expect(body).toContain('Items: requests and 5xx');
-    expect(body).toContain('Ai: requests and 5xx');
+    expect(body).toContain('## Items');
+    expect(body).toContain('Items: Requests and errors');
+    expect(body).toContain('Ai: Target response time');
+    expect(body).toContain('Ai: Alarms');
     expect(body).toContain('ServerlessDatabaseCapacity');
+    // System rows first, then each service's.
+    expect(body.indexOf('Load balancer requests')).toBeLessThan(body.indexOf('## Items'));
   });
 
   test('a service added later gets its row on the system dashboard too', () => {
@@ -722,8 +752,9 @@ describe('observe', () => {
     system.addService('Late', { image, pathPatterns: ['/api/late/*'] });
     const t = Template.fromStack(stack);
     const body = JSON.stringify(resourcesOf(t, 'AWS::CloudWatch::Dashboard').map(([, d]) => d.Properties.DashboardBody));
-    expect(body).toContain('Items: requests and 5xx');
-    expect(body).toContain('Late: requests and 5xx');
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    expect(body).toContain('Items: Requests and errors');
+    expect(body).toContain('Late: Requests and errors');
   });
 
   test('system alarms: load balancer 5xx and database saturation, ALARM and OK to the topic', () => {
@@ -743,6 +774,18 @@ describe('observe', () => {
 });
 
 describe('cost profiles', () => {
+  test('development: 0.25 vCPU / 512 MiB tasks for a service that sets no size; one that sets either keeps its own pair', () => {
+    const { stack, system } = virginiaApp({ profile: CostProfile.development() });
+    system.addService('Big', { image, pathPatterns: ['/api/big/*'], memoryLimitMiB: 4096 });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', { Family: Match.stringLikeRegexp('Items'), Cpu: '256', Memory: '512' });
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', { Family: Match.stringLikeRegexp('Big'), Cpu: '512', Memory: '4096' });
+  });
+
+  test('production: tasks keep the service default of 0.5 vCPU / 1 GB', () => {
+    Template.fromStack(virginiaApp().stack).hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '1024' });
+  });
+
   test('development: NAT instance, 2 AZs, 1-4 tasks with Spot after the first, no deletion protection on the ALB', () => {
     const t = Template.fromStack(virginiaApp({ profile: CostProfile.development() }).stack);
     t.resourceCountIs('AWS::EC2::Instance', 1);

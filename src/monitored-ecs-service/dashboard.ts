@@ -15,11 +15,15 @@ export interface DashboardSource {
   metricDesiredTasks(): cloudwatch.IMetric;
 }
 
-/** CloudWatch dashboard: traffic, errors, latency percentiles, hosts, CPU, memory, tasks, alarms. */
-export function createServiceDashboard(scope: Construct, source: DashboardSource, alarms: cloudwatch.IAlarm[]): cloudwatch.Dashboard {
-  const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard');
+/**
+ * The service's rows: traffic, errors, latency percentiles, hosts, CPU, memory, tasks, alarms.
+ * On a dashboard shared with other services, a heading and title prefix say whose rows they are.
+ */
+export function drawServiceRows(dashboard: cloudwatch.Dashboard, source: DashboardSource, alarms: cloudwatch.IAlarm[], heading?: string): void {
+  const prefix = heading ? `${heading}: ` : '';
   const graph = (title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = []) =>
-    new cloudwatch.GraphWidget({ title, left, right, width: 8, height: 6 });
+    new cloudwatch.GraphWidget({ title: prefix + title, left, right, width: 8, height: 6 });
+  if (heading) dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `## ${heading}`, width: 24, height: 1 }));
   dashboard.addWidgets(
     graph('Requests and errors', [source.metricRequestCount()], [source.metricClientErrors(), source.metricServerErrors()]),
     graph('Target response time (s)', ['p50', 'p90', 'p99'].map((statistic) =>
@@ -32,9 +36,8 @@ export function createServiceDashboard(scope: Construct, source: DashboardSource
     graph('Running vs desired tasks', [source.metricRunningTasks(), source.metricDesiredTasks()]),
   );
   if (alarms.length > 0) {
-    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 3 }));
+    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: `${prefix}Alarms`, alarms, width: 24, height: 3 }));
   }
-  return dashboard;
 }
 
 interface GrafanaTarget {

@@ -7,7 +7,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AlarmMetrics, CreatedAlarms, ServiceAlarmsOptions, alarmNamePrefix, createServiceAlarms } from './alarms';
-import { createServiceDashboard, grafanaDashboardModel } from './dashboard';
+import { drawServiceRows, grafanaDashboardModel } from './dashboard';
 import { validateFargateSize } from './fargate-size';
 import { ServiceLoadBalancer, claimListenerRule } from './load-balancer';
 import { ChatbotSlackChannel, alarmTopicFor, routeEcsEvents, subscribeChatbot, subscribeWebhook } from './notifications';
@@ -254,6 +254,13 @@ export interface MonitoredEcsServiceOptions {
    * @default - no Prometheus scraping
    */
   readonly prometheus?: PrometheusOptions;
+  /**
+   * Draw the service's rows (under a heading with its id) on this dashboard instead of a
+   * dashboard of its own: one dashboard for many services costs one dashboard's price
+   * ($3 a month each) and one CloudFormation resource.
+   * @default - a new dashboard for the service
+   */
+  readonly dashboard?: cloudwatch.Dashboard;
 }
 
 /** Properties of a `MonitoredEcsService`. */
@@ -304,7 +311,7 @@ export class MonitoredEcsService extends Construct {
   public readonly alarmTopic: sns.ITopic;
   /** Alarms by signal (absent when disabled). */
   public readonly alarms: CreatedAlarms;
-  /** The CloudWatch dashboard. */
+  /** The CloudWatch dashboard the service draws on (its own, or the one given in `dashboard`). */
   public readonly dashboard: cloudwatch.Dashboard;
   /** EventBridge rules that forward ECS deployment failures and unexpected task stops. */
   public readonly eventRules: events.Rule[];
@@ -552,7 +559,8 @@ export class MonitoredEcsService extends Construct {
     if (props.slackWebhookSecret) {
       this.slackNotifier = subscribeWebhook(this, this.alarmTopic, props.slackWebhookSecret);
     }
-    this.dashboard = createServiceDashboard(this, this, this.allAlarms());
+    this.dashboard = props.dashboard ?? new cloudwatch.Dashboard(this, 'Dashboard');
+    drawServiceRows(this.dashboard, this, this.allAlarms(), props.dashboard ? this.node.id : undefined);
 
     acknowledgeServiceFindings(this, props.enableExecuteCommand ?? false);
     if (subnets.subnetType === ec2.SubnetType.PRIVATE_ISOLATED) {

@@ -1,4 +1,4 @@
-import { Duration, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_sns as sns } from 'aws-cdk-lib';
+import { Duration, NestedStack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_sns as sns } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService, MonitoredEcsServiceOptions, ServiceLoadBalancer } from '../monitored-ecs-service';
@@ -6,6 +6,24 @@ import { alarmTopicFor } from '../monitored-ecs-service/notifications';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { listenerPaths } from '../private/routes';
 import { defaultPrivateSubnets } from '../private/subnets';
+
+/** Where the app tier puts each service's resources. */
+export enum ServicePlacement {
+  /**
+   * In the app tier's stack. A service adds about 26 CloudFormation resources (roles, security
+   * group rules, task definition, target group, listener rule, scaling, alarms, event rules), so
+   * about 15 services fit beside the rest of a `ThreeTierApp` under the 500-resource limit.
+   */
+  SAME_STACK = 'same-stack',
+  /**
+   * Each service in a nested stack of its own (`<id>Stack`), which adds one resource to the app
+   * tier's stack: hundreds of services fit. CloudFormation passes the shared pieces (cluster,
+   * listener, topic, database) as parameters. Switching an existing service between placements
+   * replaces it, and its new listener rule cannot take the old one's priority while both exist:
+   * give it a new `priority` when you switch.
+   */
+  NESTED_STACKS = 'nested-stacks',
+}
 
 /** A service of the app tier: a `MonitoredEcsService` plus how the shared listener routes to it. */
 export interface AppServiceOptions extends MonitoredEcsServiceOptions {
@@ -35,6 +53,16 @@ export interface AppServiceDefaults {
   readonly maxTasks: number;
   /** Share of Fargate Spot. */
   readonly spotShare: number;
+  /**
+   * Task CPU units, for a service that sets neither `cpu` nor `memoryLimitMiB`.
+   * @default 512
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory in MiB, for a service that sets neither `cpu` nor `memoryLimitMiB`.
+   * @default 1024
+   */
+  readonly memoryLimitMiB?: number;
 }
 
 /** Properties of an `AppTier`. */
@@ -63,6 +91,11 @@ export interface AppTierProps {
    * @default - 2 to 10 tasks on on-demand Fargate
    */
   readonly serviceDefaults?: AppServiceDefaults;
+  /**
+   * Where each service's resources go.
+   * @default ServicePlacement.SAME_STACK
+   */
+  readonly servicePlacement?: ServicePlacement;
 }
 
 /**
@@ -85,6 +118,7 @@ export class AppTier extends Construct {
   private readonly vpcSubnets?: ec2.SubnetSelection;
   private readonly logArchive: LogArchiveBucket;
   private readonly defaults?: AppServiceDefaults;
+  private readonly placement: ServicePlacement;
   private readonly routes = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: AppTierProps) {
@@ -93,6 +127,7 @@ export class AppTier extends Construct {
     this.vpcSubnets = props.vpcSubnets;
     this.logArchive = props.logArchive;
     this.defaults = props.serviceDefaults;
+    this.placement = props.servicePlacement ?? ServicePlacement.SAME_STACK;
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENHANCED,
@@ -150,7 +185,14 @@ export class AppTier extends Construct {
         'give one of them other pathPatterns or hostHeaders, or the second never receives traffic.');
     }
     this.routes.set(routeKey, id);
-    const service = new MonitoredEcsService(this, id, {
+    // A profile's task size applies as a pair, so a service that sets one of them keeps a valid pair.
+    const sized = options.cpu !== undefined || options.memoryLimitMiB !== undefined;
+    const scope = this.placement === ServicePlacement.NESTED_STACKS
+      ? new NestedStack(this, `${id}Stack`, { description: `Service ${id} of ${this.node.path}` })
+      : this;
+    const service = new MonitoredEcsService(scope, id, {
+      cpu: sized ? undefined : this.defaults?.cpu,
+      memoryLimitMiB: sized ? undefined : this.defaults?.memoryLimitMiB,
       minTasks: this.defaults?.minTasks,
       maxTasks: this.defaults?.maxTasks,
       spotShare: this.defaults?.spotShare,

@@ -233,7 +233,9 @@ export class DataTier extends Construct {
 
   /** Let a security group (e.g. a service's) reach the database port. No-op for DynamoDB. */
   public allowFrom(other: ec2.IConnectable, description: string): void {
-    if (this.cluster) this.cluster.connections.allowFrom(other, ec2.Port.tcp(this.port!), description);
+    // Stated from the client's side, so that a client in a nested stack gets the rule in its own
+    // stack, created before its tasks start (same logical ids as allowFrom within one stack).
+    if (this.cluster) other.connections.allowTo(this.cluster.connections, ec2.Port.tcp(this.port!), description);
   }
 
   /**

@@ -202,14 +202,17 @@ export class Network extends Construct {
       open: false,
     });
     this.interfaceEndpoints[service.shortName] = endpoint;
-    for (const client of this.endpointClients) endpoint.connections.allowDefaultPortFrom(client, 'HTTPS to the endpoint');
+    for (const client of this.endpointClients) client.connections.allowToDefaultPort(endpoint, 'HTTPS to the endpoint');
     return endpoint;
   }
 
-  /** Let a security group (e.g. a service's tasks) use every interface endpoint, present and future. */
+  /**
+   * Let a security group (e.g. a service's tasks) use every interface endpoint, present and future.
+   * The rules are stated from the client's side, so a client in a nested stack gets them in its stack.
+   */
   public allowEndpointsFrom(client: ec2.IConnectable): void {
     this.endpointClients.push(client);
-    for (const endpoint of Object.values(this.interfaceEndpoints)) endpoint.connections.allowDefaultPortFrom(client, 'HTTPS to the endpoint');
+    for (const endpoint of Object.values(this.interfaceEndpoints)) client.connections.allowToDefaultPort(endpoint, 'HTTPS to the endpoint');
   }
 }
 

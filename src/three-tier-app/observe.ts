@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { AppTier } from './app-tier';
 import { DataTier } from './data-tier';
 import { WebTier } from './web-tier';
-import { MonitoredEcsService } from '../monitored-ecs-service';
 
 /** Alarms of the whole system (besides each service's own). */
 export interface SystemAlarms {
@@ -38,7 +37,7 @@ function wafMetric(webAclName: string, metricName: string): cloudwatch.Metric {
   });
 }
 
-/** One dashboard across tiers: edge (CloudFront, WAF), load balancer, database; services add their rows. */
+/** One dashboard across tiers: edge (CloudFront, WAF), load balancer, database; each service draws its rows below. */
 export function createSystemDashboard(scope: Construct, web: WebTier, app: AppTier, data: DataTier,
   alarms: SystemAlarms): cloudwatch.Dashboard {
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', { defaultInterval: Duration.hours(3) });
@@ -71,16 +70,6 @@ export function createSystemDashboard(scope: Construct, web: WebTier, app: AppTi
     new cloudwatch.GraphWidget({ title: data.cluster ? 'Database connections' : 'DynamoDB user errors', left: [data.metricActivity()], width: 8 }),
   );
   return dashboard;
-}
-
-/** One row per service; added when the service is. */
-export function serviceWidgets(service: MonitoredEcsService): cloudwatch.IWidget[] {
-  const name = service.node.id;
-  return [
-    new cloudwatch.GraphWidget({ title: `${name}: requests and 5xx`, left: [service.metricRequestCount()], right: [service.metricServerErrors()], width: 8 }),
-    new cloudwatch.GraphWidget({ title: `${name}: CPU and memory (%)`, left: [service.metricCpuUtilization(), service.metricMemoryUtilization()], width: 8 }),
-    new cloudwatch.GraphWidget({ title: `${name}: healthy targets`, left: [service.metricHealthyHosts()], width: 8 }),
-  ];
 }
 
 /** System alarms, each sending ALARM and OK to the topic. */

@@ -10,12 +10,13 @@ import { NatMode } from './network';
 export abstract class CostProfile {
   /**
    * Cheap when idle: 2 AZs, one NAT instance, Aurora 0-4 ACUs pausing after 5 idle minutes, no
-   * readers, 7 days of backups, no deletion protection, 1-4 tasks on Fargate Spot after the first.
+   * readers, 7 days of backups, no deletion protection, 1-4 tasks of 0.25 vCPU / 512 MiB (for a
+   * service that sets neither size) on Fargate Spot after the first.
    */
   public static development(): CostProfile {
     return new Profile('development', NatMode.instance(), 2,
       { minCapacity: 0, maxCapacity: 4, readers: 0, backupRetention: Duration.days(7), deletionProtection: false },
-      { minTasks: 1, maxTasks: 4, spotShare: 1 }, false);
+      { minTasks: 1, maxTasks: 4, spotShare: 1, cpu: 256, memoryLimitMiB: 512 }, false);
   }
 
   /**

@@ -3,12 +3,12 @@ import {
   aws_secretsmanager as secretsmanager, aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AppServiceOptions, AppTier } from './app-tier';
+import { AppServiceOptions, AppTier, ServicePlacement } from './app-tier';
 import { UserAuth, UserAuthProps } from './auth';
 import { DataStore, DataTier } from './data-tier';
 import { ThreeTierEdgeStack } from './edge';
 import { NatMode, Network } from './network';
-import { SystemAlarms, createSystemAlarms, createSystemDashboard, serviceWidgets } from './observe';
+import { SystemAlarms, createSystemAlarms, createSystemDashboard } from './observe';
 import { CostProfile } from './profile';
 import { WebDomainProps, WebTier, defaultContentSecurityPolicy } from './web-tier';
 import { LogArchiveBucket } from '../log-archive-bucket';
@@ -123,6 +123,12 @@ export interface ThreeTierAppProps {
    */
   readonly services?: ThreeTierServiceDefinition[];
   /**
+   * Where each service's resources go: `NESTED_STACKS` for more services than fit one stack
+   * (about 15 do, beside the rest of the system, under CloudFormation's 500-resource limit).
+   * @default ServicePlacement.SAME_STACK
+   */
+  readonly servicePlacement?: ServicePlacement;
+  /**
    * Cognito sign-up and login.
    * @default - no user pool
    */
@@ -162,7 +168,6 @@ export class ThreeTierApp extends Construct {
   public readonly dataTier: DataTier;
   /** The web tier. */
   public readonly webTier: WebTier;
-  private readonly servicePaths: string[] = [];
   private readonly apiPathPattern: string;
   /** Sign-up and login, when `auth` is given. */
   public readonly auth?: UserAuth;
@@ -202,11 +207,8 @@ export class ThreeTierApp extends Construct {
       alarmTopic: this.alarmTopic,
       deletionProtection: this.profile.deletionProtection,
       serviceDefaults: this.profile.services,
+      servicePlacement: props.servicePlacement,
     });
-    for (const definition of props.services ?? []) {
-      const { id: serviceId, ...options } = definition;
-      this.addService(serviceId, options);
-    }
     const edgeDomain = props.edge?.domain && props.edge.certificate
       ? { ...props.edge.domain, certificate: props.edge.certificate }
       : undefined;
@@ -222,12 +224,15 @@ export class ThreeTierApp extends Construct {
       contentSecurityPolicy: props.contentSecurityPolicy
         ?? (props.auth ? defaultContentSecurityPolicy([`https://cognito-idp.${Stack.of(this).region}.amazonaws.com`]) : undefined),
     });
-    for (const pattern of this.servicePaths) this.routeThroughCloudFront(pattern);
     if (props.auth) this.auth = new UserAuth(this, 'Auth', props.auth);
 
     this.alarms = createSystemAlarms(this, this.appTier, this.dataTier, this.alarmTopic);
     this.dashboard = createSystemDashboard(this, this.webTier, this.appTier, this.dataTier, this.alarms);
-    for (const service of this.appTier.services) this.dashboard.addWidgets(...serviceWidgets(service));
+    // Services come after the web tier and the dashboard, which route their paths and draw their rows.
+    for (const definition of props.services ?? []) {
+      const { id: serviceId, ...options } = definition;
+      this.addService(serviceId, options);
+    }
     if (props.slackChatbot) {
       this.slackChannel = subscribeChatbot(this, this.alarmTopic, props.slackChatbot,
         Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }));
@@ -274,6 +279,8 @@ export class ThreeTierApp extends Construct {
       }
     }
     const service = this.appTier.addService(id, {
+      // Its rows go on the system dashboard: a dashboard per service would cost $3 a month each.
+      dashboard: this.dashboard,
       ...options,
       environment: { ...environment, ...options.environment },
       secrets: { ...secrets, ...options.secrets },
@@ -298,12 +305,7 @@ export class ThreeTierApp extends Construct {
     }
     this.network.allowEndpointsFrom(service.securityGroup);
     if (this.network.natMode.kind === 'none') this.checkIsolatedService(service, options);
-    // Services given as props come before the web tier, which then routes their paths.
-    const paths = listenerPaths(options.pathPatterns, options.hostHeaders) ?? [];
-    if (this.webTier) paths.forEach((pattern) => this.routeThroughCloudFront(pattern));
-    else this.servicePaths.push(...paths);
-    // Services given as props come before the dashboard, which then adds their rows.
-    if (this.dashboard) this.dashboard.addWidgets(...serviceWidgets(service));
+    for (const pattern of listenerPaths(options.pathPatterns, options.hostHeaders) ?? []) this.routeThroughCloudFront(pattern);
     return service;
   }
 

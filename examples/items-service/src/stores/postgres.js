@@ -103,16 +103,20 @@ export class PostgresStore {
     this.log = log;
     this.kind = 'postgres';
     this.schemaReady = undefined;
+    this.batch = undefined; // reads waiting for the next batched query (see get)
     // An idle client whose server went away emits here; without a listener the process would crash.
     pool.on('error', (err) => log.warn('idle database connection lost', { error: err.message }));
   }
 
-  /** Runs a query, creating the schema first if needed; connection failures become StoreUnavailableError. */
-  async query(text, values) {
+  /**
+   * Runs a query, creating the schema first if needed; connection failures become StoreUnavailableError.
+   * A `name` makes it a prepared statement: each connection parses and plans it once, not per request.
+   */
+  async query(text, values, name) {
     try {
       if (!this.schemaReady) this.schemaReady = this.ensureSchema().catch((err) => { this.schemaReady = undefined; throw err; });
       await this.schemaReady;
-      return await this.pool.query(text, values);
+      return await this.pool.query(name ? { name, text, values } : text, name ? undefined : values);
     } catch (err) {
       if (err?.code === '28P01' && typeof this.password?.invalidate === 'function') this.password.invalidate(); // rotated
       if (isUnavailable(err) || err?.code === '28P01') throw new StoreUnavailableError(err);
@@ -147,7 +151,7 @@ export class PostgresStore {
     try {
       const { rows } = await this.query(
         `INSERT INTO items (id, name, description, price, quantity, tags) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [id, item.name, item.description, item.price, item.quantity, item.tags]);
+        [id, item.name, item.description, item.price, item.quantity, item.tags], 'items-create');
       return toItem(rows[0]);
     } catch (err) {
       if (err?.code === '23505') throw conflict(`An item with id ${id} already exists`);
@@ -155,10 +159,39 @@ export class PostgresStore {
     }
   }
 
-  async get(id) {
-    const { rows } = await this.query(`SELECT ${COLUMNS} FROM items WHERE id = $1`, [id]);
-    if (rows.length === 0) throw notFound();
-    return toItem(rows[0]);
+  /**
+   * Reads one item. Reads that arrive in the same turn of the event loop share one query
+   * (`id = ANY($1)`): under load one round trip answers many requests, and PostgreSQL runs one
+   * statement instead of many. Each read still sees only committed rows, as a query of its own would.
+   */
+  get(id) {
+    if (!this.batch) {
+      this.batch = new Map();
+      setImmediate(() => this.readBatch());
+    }
+    return new Promise((resolve, reject) => {
+      const waiting = this.batch.get(id);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.batch.set(id, [{ resolve, reject }]);
+    });
+  }
+
+  async readBatch() {
+    const batch = this.batch;
+    this.batch = undefined;
+    try {
+      const ids = [...batch.keys()];
+      const { rows } = ids.length === 1
+        ? await this.query(`SELECT ${COLUMNS} FROM items WHERE id = $1`, ids, 'items-get')
+        : await this.query(`SELECT ${COLUMNS} FROM items WHERE id = ANY($1::uuid[])`, [ids], 'items-get-many');
+      const found = new Map(rows.map((row) => [row.id, row]));
+      for (const [id, waiting] of batch) {
+        const row = found.get(id);
+        for (const { resolve, reject } of waiting) row ? resolve(toItem(row)) : reject(notFound());
+      }
+    } catch (err) {
+      for (const waiting of batch.values()) for (const { reject } of waiting) reject(err);
+    }
   }
 
   async replace(id, item) {
@@ -166,14 +199,14 @@ export class PostgresStore {
       `UPDATE items SET name = $2, description = $3, price = $4, quantity = $5, tags = $6,
          version = version + 1, updated_at = clock_timestamp()
        WHERE id = $1 AND ($7::integer IS NULL OR version = $7) RETURNING ${COLUMNS}`,
-      [id, item.name, item.description, item.price, item.quantity, item.tags, item.expectedVersion ?? null]);
+      [id, item.name, item.description, item.price, item.quantity, item.tags, item.expectedVersion ?? null], 'items-replace');
     if (rows.length === 1) return toItem(rows[0]);
     const current = await this.get(id); // 404 when it is gone
     throw conflict(`Item ${id} is at version ${current.version}, not ${item.expectedVersion}: read it again and retry`);
   }
 
   async delete(id) {
-    const { rowCount } = await this.query('DELETE FROM items WHERE id = $1', [id]);
+    const { rowCount } = await this.query('DELETE FROM items WHERE id = $1', [id], 'items-delete');
     if (rowCount === 0) throw notFound();
   }
 
