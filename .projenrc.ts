@@ -54,9 +54,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   gitignore: ['.jsii.tabl.json', 'cdk.out', '/examples/cdk.out', '/dist-py-check', '/.ci/out'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples', '/scripts', '/.ci', '/docs'] },
-  tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts'] },
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', '.projenrc.ts'] },
+  npmIgnoreOptions: { ignorePatterns: ['/examples', '/scripts', '/bench', '/.ci', '/docs'] },
+  tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', 'bench', '.projenrc.ts'] },
 });
 
 // projen derives `@types/node@ts5.9`, a dist-tag the registry lacks; use Node 20's types.
@@ -78,6 +78,20 @@ project.addTask('examples', {
   env: { AWS_EC2_METADATA_DISABLED: 'true' },
   exec: 'ts-node --project test/tsconfig.json scripts/synth-examples.ts',
 });
+
+// Benchmarks (docs/BENCHMARKS.md): scripts that print figures, never tests of time. `bench` runs all four.
+const tsBench = (script: string) => `ts-node --transpile-only --project test/tsconfig.json bench/${script}`;
+const benches: Array<[string, string, string]> = [
+  ['synth', 'Synth cost: the full example system against the hand-built ecs-patterns one, alternately', tsBench('synth.ts')],
+  ['scale', 'Scale: synth time and resources for 1-40 services, for each service placement', tsBench('scale.ts')],
+  ['service', 'Service speed: items GET/POST on PostgreSQL 18 against a bare node:http ceiling (needs npm ci in examples/items-service and examples/load)', 'node bench/service.mjs'],
+  ['cost', 'Idle cost of each profile and of the hand-built equivalent, from bench/prices.json', tsBench('cost.ts')],
+];
+const benchAll = project.addTask('bench', { description: 'Run every benchmark (docs/BENCHMARKS.md)' });
+for (const [name, description, exec] of benches) {
+  const task = project.addTask(`bench:${name}`, { description, env: { AWS_EC2_METADATA_DISABLED: 'true' }, exec, receiveArgs: true });
+  benchAll.spawn(task);
+}
 
 // Regenerate the architecture picture: apt-get install -y graphviz && npx projen diagram
 // Synthesizes examples/three-tier into cdk.out/diagram and draws docs/architecture.png (and .dot)

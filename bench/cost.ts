@@ -1,0 +1,50 @@
+// Idle cost: prices the always-on parts of the main example in each cost profile, and of the
+// hand-built aws-ecs-patterns equivalent, from the committed price table (bench/prices.json).
+// Run: npx projen bench:cost   (add --lines for every priced resource)
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { CostLine, byCategory, loadPrices, priceTemplates, total } from './pricing';
+import { handBuiltSystem, ourSystem } from './systems';
+
+/** Synthesize a system and price its templates. */
+export function priceSystem(build: (app: App) => Stack[]): CostLine[] {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cost-')) });
+  const stacks = build(app);
+  const assembly = app.synth();
+  return priceTemplates(stacks.map((s) => assembly.getStackByName(s.stackName).template), loadPrices());
+}
+
+export const SYSTEMS: Array<[string, (app: App) => Stack[]]> = [
+  ['ThreeTierApp, development', (app) => ourSystem(app, 'development')],
+  ['ThreeTierApp, production', (app) => ourSystem(app, 'production')],
+  ['hand-built (ecs-patterns)', handBuiltSystem],
+];
+
+function main(): void {
+  const prices = loadPrices();
+  const showLines = process.argv.includes('--lines');
+  const priced = SYSTEMS.map(([name, build]) => ({ name, lines: priceSystem(build) }));
+  console.log(`Idle monthly cost, USD: ${prices.region} list prices of ${prices.date} (bench/prices.json), ${prices.hoursPerMonth} h a month`);
+  const categories = [...new Set(priced.flatMap((p) => byCategory(p.lines).map(([c]) => c)))];
+  const widths = [26, ...priced.map((p) => Math.max(p.name.length, 9))];
+  const row = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+  row(['', ...priced.map((p) => p.name)]);
+  for (const category of categories) {
+    row([category, ...priced.map((p) => (byCategory(p.lines).find(([c]) => c === category)?.[1] ?? 0).toFixed(2))]);
+  }
+  row(['Total', ...priced.map((p) => total(p.lines).toFixed(2))]);
+  const [dev, prod, hand] = priced.map((p) => total(p.lines));
+  console.log(`development / hand-built: ${(dev / hand).toFixed(2)} (goal <= 0.30); development: $${dev.toFixed(2)} (goal <= $40)`);
+  console.log(`production / hand-built: ${(prod / hand).toFixed(2)}`);
+  console.log('Not included: requests, LCUs, NAT and CloudFront data, storage, log ingestion, Container Insights, free tiers.');
+  if (showLines) {
+    for (const p of priced) {
+      console.log(`\n${p.name}`);
+      for (const l of p.lines) console.log(`  ${l.category.padEnd(26)} ${l.monthly.toFixed(2).padStart(8)}  ${l.item}`);
+    }
+  }
+}
+
+if (require.main === module) main();
