@@ -11,9 +11,12 @@ import { handBuiltSystem, ourSystem } from './systems';
 /** Synthesize a system and price its templates. */
 export function priceSystem(build: (app: App) => Stack[]): CostLine[] {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cost-')) });
-  const stacks = build(app);
+  build(app);
   const assembly = app.synth();
-  return priceTemplates(stacks.map((s) => assembly.getStackByName(s.stackName).template), loadPrices());
+  // Every stack in the tree, nested ones included (ServicePlacement.NESTED_STACKS).
+  const templates = app.node.findAll().filter(Stack.isStack)
+    .map((s) => JSON.parse(fs.readFileSync(path.join(assembly.directory, s.templateFile), 'utf8')));
+  return priceTemplates(templates, loadPrices());
 }
 
 export const SYSTEMS: Array<[string, (app: App) => Stack[]]> = [

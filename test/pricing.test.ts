@@ -2,6 +2,8 @@ import { App, Stack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 
 import { Template } from 'aws-cdk-lib/assertions';
 import { SYSTEMS, priceSystem } from '../bench/cost';
 import { CostLine, TARGET_TRACKING_ALARMS, loadPrices, priceTemplates, total } from '../bench/pricing';
+import { scaledSystem } from '../bench/systems';
+import { ServicePlacement } from '../src';
 
 const prices = loadPrices();
 const H = prices.hoursPerMonth;
@@ -80,6 +82,12 @@ describe('idle cost of the main example (issue goal: development <= 30% of the h
   test('development is the cheaper profile; production pays for NAT gateways, a reader and 2 tasks', () => {
     expect(dev).toBeLessThan(prod);
     expect(prod - dev).toBeGreaterThan(100);
+  });
+
+  test('nested stacks are priced too', () => {
+    const flat = total(priceSystem((app) => scaledSystem(app, 3)));
+    const nested = total(priceSystem((app) => scaledSystem(app, 3, ServicePlacement.NESTED_STACKS)));
+    expect(nested).toBeCloseTo(flat);
   });
 
   test('one dashboard for the whole system, whatever its services', () => {

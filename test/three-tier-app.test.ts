@@ -567,6 +567,20 @@ describe('app tier', () => {
     expect(JSON.stringify(t.findResources('AWS::EC2::SecurityGroupIngress'))).not.toContain('ItemsSecurityGroup');
   });
 
+  test('database and endpoint rules raise no redundant-egress warning (the tasks allow all outbound)', () => {
+    for (const placement of [ServicePlacement.SAME_STACK, ServicePlacement.NESTED_STACKS]) {
+      const { stack, system } = virginiaApp({ natMode: NatMode.none(), servicePlacement: placement });
+      const serviceStack = Stack.of(system.appTier.services[0]);
+      // A nested stack's messages are reported with its parent's.
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('Egress rule'));
+      expect(warnings.map((w) => w.entry.data)).toEqual([]);
+      // The rules are there all the same: the database port and HTTPS to each endpoint.
+      const ingress = Template.fromStack(serviceStack).findResources('AWS::EC2::SecurityGroupIngress');
+      expect(Object.values(ingress).filter((r: any) => r.Properties.FromPort === 443).length).toBeGreaterThanOrEqual(5);
+      expect(Object.values(ingress).some((r: any) => r.Properties.FromPort === 5432)).toBe(true);
+    }
+  });
+
   test('ServicePlacement.NESTED_STACKS: 30 services keep the system stack far under 500 resources; SAME_STACK is refused at synth', () => {
     const services = Array.from({ length: 30 }, (_, i) => ({ id: `S${i}`, image, pathPatterns: [`/api/s${i}/*`] }));
     const nested = virginiaApp({ services, servicePlacement: ServicePlacement.NESTED_STACKS });
@@ -574,6 +588,13 @@ describe('app tier', () => {
     expect(count).toBeLessThan(200);
     const same = virginiaApp({ services });
     expect(() => same.app.synth()).toThrow(/greater than allowed maximum of 500/);
+    Annotations.fromStack(nested.stack).hasNoWarning('*', Match.stringLikeRegexp('More than 55 services'));
+  });
+
+  test('past 55 services, a warning about the security group rule quota (60 a direction by default)', () => {
+    const { stack, system } = virginiaApp({ servicePlacement: ServicePlacement.NESTED_STACKS, services: [] });
+    for (let i = 0; i < 56; i++) system.addService(`S${i}`, { image, pathPatterns: [`/api/s${i}/*`] });
+    Annotations.fromStack(stack).hasWarning('/System/App/App', Match.stringLikeRegexp('More than 55 services.*Service Quotas'));
   });
 
   test('services send alarms to the system topic', () => {
@@ -780,6 +801,14 @@ describe('cost profiles', () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::ECS::TaskDefinition', { Family: Match.stringLikeRegexp('Items'), Cpu: '256', Memory: '512' });
     t.hasResourceProperties('AWS::ECS::TaskDefinition', { Family: Match.stringLikeRegexp('Big'), Cpu: '512', Memory: '4096' });
+  });
+
+  test('an option given as undefined keeps the profile default', () => {
+    const { stack } = virginiaApp({ profile: CostProfile.development(), services: [{ ...itemsService, cpu: undefined, minTasks: undefined }] });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '256', Memory: '512' });
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1 });
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
   test('production: tasks keep the service default of 0.5 vCPU / 1 GB', () => {

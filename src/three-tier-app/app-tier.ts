@@ -1,4 +1,4 @@
-import { Duration, NestedStack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_sns as sns } from 'aws-cdk-lib';
+import { Annotations, Duration, NestedStack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_sns as sns } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService, MonitoredEcsServiceOptions, ServiceLoadBalancer } from '../monitored-ecs-service';
@@ -6,6 +6,9 @@ import { alarmTopicFor } from '../monitored-ecs-service/notifications';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { listenerPaths } from '../private/routes';
 import { defaultPrivateSubnets } from '../private/subnets';
+
+/** Services past which the shared security groups near their default quota of 60 rules a direction. */
+const SECURITY_GROUP_RULE_SERVICES = 55;
 
 /** Where the app tier puts each service's resources. */
 export enum ServicePlacement {
@@ -16,9 +19,12 @@ export enum ServicePlacement {
    */
   SAME_STACK = 'same-stack',
   /**
-   * Each service in a nested stack of its own (`<id>Stack`), which adds one resource to the app
-   * tier's stack: hundreds of services fit. CloudFormation passes the shared pieces (cluster,
-   * listener, topic, database) as parameters. Switching an existing service between placements
+   * Each service in a nested stack of its own (`<id>Stack`), which adds two resources to the app
+   * tier's stack (the nested stack and, with a log archive, the log subscription), so the
+   * 500-resource limit no longer binds; the shared security groups' rule quotas (60 a direction
+   * by default: one rule a service on the load balancer's, the database's and each endpoint's)
+   * and the load balancer's 100 listener rules do, at about 55 services unless raised.
+   * CloudFormation passes the shared pieces (cluster, listener, topic, database) as parameters. Switching an existing service between placements
    * replaces it, and its new listener rule cannot take the old one's priority while both exist:
    * give it a new `priority` when you switch.
    */
@@ -190,14 +196,15 @@ export class AppTier extends Construct {
     const scope = this.placement === ServicePlacement.NESTED_STACKS
       ? new NestedStack(this, `${id}Stack`, { description: `Service ${id} of ${this.node.path}` })
       : this;
+    // Defaults after the options: a key given as `undefined` must not wipe out the default.
     const service = new MonitoredEcsService(scope, id, {
-      cpu: sized ? undefined : this.defaults?.cpu,
-      memoryLimitMiB: sized ? undefined : this.defaults?.memoryLimitMiB,
-      minTasks: this.defaults?.minTasks,
-      maxTasks: this.defaults?.maxTasks,
-      spotShare: this.defaults?.spotShare,
-      logArchive: this.logArchive,
       ...options,
+      cpu: options.cpu ?? (sized ? undefined : this.defaults?.cpu),
+      memoryLimitMiB: options.memoryLimitMiB ?? (sized ? undefined : this.defaults?.memoryLimitMiB),
+      minTasks: options.minTasks ?? this.defaults?.minTasks,
+      maxTasks: options.maxTasks ?? this.defaults?.maxTasks,
+      spotShare: options.spotShare ?? this.defaults?.spotShare,
+      logArchive: options.logArchive ?? this.logArchive,
       loadBalancer: ServiceLoadBalancer.sharedListener(this.listener, { priority, pathPatterns, hostHeaders: options.hostHeaders }),
       cluster: this.cluster,
       vpc: this.vpc,
@@ -205,6 +212,12 @@ export class AppTier extends Construct {
       alarmTopic: options.alarmTopic ?? this.alarmTopic,
     });
     this.services.push(service);
+    if (this.services.length === SECURITY_GROUP_RULE_SERVICES + 1) {
+      Annotations.of(this).addWarningV2('cdk-three-tier:securityGroupRuleQuota',
+        `More than ${SECURITY_GROUP_RULE_SERVICES} services: each adds a rule to the load balancer's security group (and the ` +
+        'database\'s and each endpoint\'s), whose default quota is 60 rules a direction, and one of the listener\'s 100 rules. ' +
+        'Raise "Inbound or outbound rules per security group" in Service Quotas before deploying, or split the services.');
+    }
     return service;
   }
 }

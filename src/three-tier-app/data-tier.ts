@@ -4,6 +4,7 @@ import {
   aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { allowFromClient } from '../private/connections';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { acknowledgeSingletonFunction } from '../private/provider-functions';
 
@@ -233,9 +234,8 @@ export class DataTier extends Construct {
 
   /** Let a security group (e.g. a service's) reach the database port. No-op for DynamoDB. */
   public allowFrom(other: ec2.IConnectable, description: string): void {
-    // Stated from the client's side, so that a client in a nested stack gets the rule in its own
-    // stack, created before its tasks start (same logical ids as allowFrom within one stack).
-    if (this.cluster) other.connections.allowTo(this.cluster.connections, ec2.Port.tcp(this.port!), description);
+    // A client in a nested stack gets the rule in its own stack (same logical ids within one stack).
+    if (this.cluster) allowFromClient(this.cluster, other, ec2.Port.tcp(this.port!), description);
   }
 
   /**

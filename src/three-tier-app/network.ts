@@ -1,6 +1,7 @@
 import { Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LogArchiveBucket } from '../log-archive-bucket';
+import { allowFromClient } from '../private/connections';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 
 /** Options of a NAT instance. */
@@ -202,7 +203,7 @@ export class Network extends Construct {
       open: false,
     });
     this.interfaceEndpoints[service.shortName] = endpoint;
-    for (const client of this.endpointClients) client.connections.allowToDefaultPort(endpoint, 'HTTPS to the endpoint');
+    for (const client of this.endpointClients) allowFromClient(endpoint, client, ec2.Port.tcp(443), 'HTTPS to the endpoint');
     return endpoint;
   }
 
@@ -212,7 +213,7 @@ export class Network extends Construct {
    */
   public allowEndpointsFrom(client: ec2.IConnectable): void {
     this.endpointClients.push(client);
-    for (const endpoint of Object.values(this.interfaceEndpoints)) client.connections.allowToDefaultPort(endpoint, 'HTTPS to the endpoint');
+    for (const endpoint of Object.values(this.interfaceEndpoints)) allowFromClient(endpoint, client, ec2.Port.tcp(443), 'HTTPS to the endpoint');
   }
 }
 

@@ -124,7 +124,8 @@ export interface ThreeTierAppProps {
   readonly services?: ThreeTierServiceDefinition[];
   /**
    * Where each service's resources go: `NESTED_STACKS` for more services than fit one stack
-   * (about 15 do, beside the rest of the system, under CloudFormation's 500-resource limit).
+   * (about 15 do, beside the rest of the system, under CloudFormation's 500-resource limit; with
+   * nested stacks, security group rule quotas bind at about 55 services unless raised).
    * @default ServicePlacement.SAME_STACK
    */
   readonly servicePlacement?: ServicePlacement;
@@ -279,9 +280,9 @@ export class ThreeTierApp extends Construct {
       }
     }
     const service = this.appTier.addService(id, {
-      // Its rows go on the system dashboard: a dashboard per service would cost $3 a month each.
-      dashboard: this.dashboard,
       ...options,
+      // Its rows go on the system dashboard: a dashboard per service would cost $3 a month each.
+      dashboard: options.dashboard ?? this.dashboard,
       environment: { ...environment, ...options.environment },
       secrets: { ...secrets, ...options.secrets },
     });

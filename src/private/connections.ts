@@ -1,0 +1,17 @@
+import { aws_ec2 as ec2 } from 'aws-cdk-lib';
+
+/**
+ * `target.connections.allowFrom(client, port)`, with the ingress rule placed as the client's
+ * ("remote") rule: when the client lives in another stack (a service in a nested stack), the
+ * rule goes into the client's stack, created with the client rather than after it; within one
+ * stack it keeps the logical id `allowFrom` gives it. The client's egress rule is added only
+ * where its group does not already allow all outbound traffic (CDK warns on a redundant one).
+ */
+export function allowFromClient(target: ec2.IConnectable, client: ec2.IConnectable, port: ec2.Port, description: string): void {
+  for (const clientGroup of client.connections.securityGroups) {
+    for (const targetGroup of target.connections.securityGroups) {
+      targetGroup.addIngressRule(clientGroup, port, description, true);
+      if (!clientGroup.allowAllOutbound) clientGroup.addEgressRule(targetGroup, port, description, false);
+    }
+  }
+}
