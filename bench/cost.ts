@@ -6,17 +6,19 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CostLine, byCategory, loadPrices, priceTemplates, total } from './pricing';
-import { handBuiltSystem, ourSystem } from './systems';
+import { handBuiltSystem, ourSystem, templatesOf } from './systems';
 
 /** Synthesize a system and price its templates. */
 export function priceSystem(build: (app: App) => Stack[]): CostLine[] {
-  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cost-')) });
-  build(app);
-  const assembly = app.synth();
-  // Every stack in the tree, nested ones included (ServicePlacement.NESTED_STACKS).
-  const templates = app.node.findAll().filter(Stack.isStack)
-    .map((s) => JSON.parse(fs.readFileSync(path.join(assembly.directory, s.templateFile), 'utf8')));
-  return priceTemplates(templates, loadPrices());
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cost-'));
+  try {
+    const app = new App({ outdir });
+    build(app);
+    // Every stack, nested ones included (ServicePlacement.NESTED_STACKS).
+    return priceTemplates([...templatesOf(app, app.synth()).values()], loadPrices());
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 export const SYSTEMS: Array<[string, (app: App) => Stack[]]> = [

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { templatesOf } from './systems';
 
 export interface Pass {
   /** Wall time of construct + synth + AwsSolutions checks, ms. */
@@ -29,11 +30,9 @@ export function measure(build: (app: App) => Stack[]): Pass {
       findings += new AwsSolutionsChecks().validateScope(stack).violations.reduce((n, v) => n + v.violatingResources.length, 0);
     }
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    // Every stack in the tree, nested ones included (their templates are files beside the parent's).
-    const all = app.node.findAll().filter(Stack.isStack);
-    const counts = all.map((s) => Object.keys(JSON.parse(fs.readFileSync(path.join(assembly.directory, s.templateFile), 'utf8')).Resources ?? {}).length);
-    const top = stacks.map((s) => counts[all.indexOf(s)]);
-    return { ms, resources: counts.reduce((a, b) => a + b, 0), largestStack: Math.max(...top), findings };
+    const counts = new Map([...templatesOf(app, assembly)].map(([s, t]) => [s, Object.keys(t.Resources ?? {}).length]));
+    const resources = [...counts.values()].reduce((a, b) => a + b, 0);
+    return { ms, resources, largestStack: Math.max(...stacks.map((s) => counts.get(s)!)), findings };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

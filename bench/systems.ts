@@ -1,15 +1,18 @@
 // The systems the benchmarks compare: ours (the main example, examples/three-tier) and the same
 // system hand-built from aws-ecs-patterns and plain L2 constructs, the way users build it today.
+import * as fs from 'fs';
 import * as path from 'path';
 import {
-  App, Duration, Stack,
-  aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_ec2 as ec2, aws_ecr_assets as ecrAssets, aws_ecs as ecs,
+  App, Duration, Stack, cx_api as cxapi,
+  aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_ec2 as ec2, aws_ecs as ecs,
   aws_ecs_patterns as ecsPatterns, aws_rds as rds, aws_s3 as s3, aws_s3_deployment as s3deploy,
 } from 'aws-cdk-lib';
+import { itemsService } from '../examples/shared';
 import { createApp as createThreeTierExample } from '../examples/three-tier/app';
 import { CostProfile, ServicePlacement, ThreeTierApp, ThreeTierServiceDefinition } from '../src';
 
-export const ITEMS_SERVICE = path.join(__dirname, '..', 'examples', 'items-service');
+/** The examples' items-service image (an ARM64 asset of examples/items-service). */
+const itemsImage = () => itemsService('postgres').image;
 export const SITE = path.join(__dirname, '..', 'examples', 'three-tier', 'site');
 const REGION = 'ap-northeast-2';
 
@@ -48,7 +51,7 @@ export function handBuiltSystem(app: App): Stack[] {
     runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     circuitBreaker: { rollback: true },
     taskImageOptions: {
-      image: ecs.ContainerImage.fromAsset(ITEMS_SERVICE, { platform: ecrAssets.Platform.LINUX_ARM64 }),
+      image: itemsImage(),
       containerPort: 8080,
       environment: { ITEMS_STORE: 'postgres', BASE_PATH: '/api', DB_HOST: db.clusterEndpoint.hostname, DB_NAME: 'items' },
       secrets: {
@@ -83,20 +86,9 @@ export function handBuiltSystem(app: App): Stack[] {
 /** A development-profile ThreeTierApp (us-east-1, no edge stack needed) with `count` copies of the items service. */
 export function scaledSystem(app: App, count: number, servicePlacement = ServicePlacement.SAME_STACK): Stack[] {
   const edgeless = new Stack(app, `Scale${count}`, { env: { region: 'us-east-1' } });
-  const services: ThreeTierServiceDefinition[] = [];
-  for (let i = 0; i < count; i++) {
-    services.push({
-      id: `Svc${i}`,
-      image: ecs.ContainerImage.fromAsset(ITEMS_SERVICE, { platform: ecrAssets.Platform.LINUX_ARM64 }),
-      cpuArchitecture: ecs.CpuArchitecture.ARM64,
-      containerPort: 8080,
-      user: '1000:1000',
-      scratchPaths: [],
-      healthCheck: { path: '/healthz' },
-      pathPatterns: [`/api/s${i}/*`],
-      environment: { ITEMS_STORE: 'postgres', BASE_PATH: `/api/s${i}` },
-    });
-  }
+  const services: ThreeTierServiceDefinition[] = Array.from({ length: count }, (_, i) => ({
+    id: `Svc${i}`, ...itemsService('postgres', `/api/s${i}`), pathPatterns: [`/api/s${i}/*`],
+  }));
   new ThreeTierApp(edgeless, 'System', { profile: CostProfile.development(), services, servicePlacement });
   return [edgeless];
 }
@@ -113,8 +105,14 @@ export function handBuiltScaled(app: App, count: number): Stack[] {
       memoryLimitMiB: 1024,
       desiredCount: 2,
       circuitBreaker: { rollback: true },
-      taskImageOptions: { image: ecs.ContainerImage.fromAsset(ITEMS_SERVICE, { platform: ecrAssets.Platform.LINUX_ARM64 }), containerPort: 8080 },
+      taskImageOptions: { image: itemsImage(), containerPort: 8080 },
     }).service.autoScaleTaskCount({ minCapacity: 2, maxCapacity: 10 }).scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
   }
   return [stack];
+}
+
+/** The synthesized template of every stack in the app, nested stacks included (files beside their parent's). */
+export function templatesOf(app: App, assembly: cxapi.CloudAssembly): Map<Stack, any> {
+  return new Map(app.node.findAll().filter(Stack.isStack)
+    .map((s) => [s, JSON.parse(fs.readFileSync(path.join(assembly.directory, s.templateFile), 'utf8'))]));
 }

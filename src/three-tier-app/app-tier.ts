@@ -24,9 +24,9 @@ export enum ServicePlacement {
    * 500-resource limit no longer binds; the shared security groups' rule quotas (60 a direction
    * by default: one rule a service on the load balancer's, the database's and each endpoint's)
    * and the load balancer's 100 listener rules do, at about 55 services unless raised.
-   * CloudFormation passes the shared pieces (cluster, listener, topic, database) as parameters. Switching an existing service between placements
-   * replaces it, and its new listener rule cannot take the old one's priority while both exist:
-   * give it a new `priority` when you switch.
+   * CloudFormation passes the shared pieces (cluster, listener, topic, database) as parameters.
+   * Switching an existing service between placements replaces it, and its new listener rule
+   * cannot take the old one's priority while both exist: give it a new `priority` when you switch.
    */
   NESTED_STACKS = 'nested-stacks',
 }
@@ -199,8 +199,8 @@ export class AppTier extends Construct {
     // Defaults after the options: a key given as `undefined` must not wipe out the default.
     const service = new MonitoredEcsService(scope, id, {
       ...options,
-      cpu: options.cpu ?? (sized ? undefined : this.defaults?.cpu),
-      memoryLimitMiB: options.memoryLimitMiB ?? (sized ? undefined : this.defaults?.memoryLimitMiB),
+      cpu: sized ? options.cpu : this.defaults?.cpu,
+      memoryLimitMiB: sized ? options.memoryLimitMiB : this.defaults?.memoryLimitMiB,
       minTasks: options.minTasks ?? this.defaults?.minTasks,
       maxTasks: options.maxTasks ?? this.defaults?.maxTasks,
       spotShare: options.spotShare ?? this.defaults?.spotShare,

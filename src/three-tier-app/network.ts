@@ -203,7 +203,7 @@ export class Network extends Construct {
       open: false,
     });
     this.interfaceEndpoints[service.shortName] = endpoint;
-    for (const client of this.endpointClients) allowFromClient(endpoint, client, ec2.Port.tcp(443), 'HTTPS to the endpoint');
+    for (const client of this.endpointClients) allowHttpsTo(endpoint, client);
     return endpoint;
   }
 
@@ -213,8 +213,12 @@ export class Network extends Construct {
    */
   public allowEndpointsFrom(client: ec2.IConnectable): void {
     this.endpointClients.push(client);
-    for (const endpoint of Object.values(this.interfaceEndpoints)) allowFromClient(endpoint, client, ec2.Port.tcp(443), 'HTTPS to the endpoint');
+    for (const endpoint of Object.values(this.interfaceEndpoints)) allowHttpsTo(endpoint, client);
   }
+}
+
+function allowHttpsTo(endpoint: ec2.InterfaceVpcEndpoint, client: ec2.IConnectable): void {
+  allowFromClient(endpoint, client, ec2.Port.tcp(443), 'HTTPS to the endpoint');
 }
 
 function endpointId(service: ec2.InterfaceVpcEndpointAwsService): string {
