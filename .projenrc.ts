@@ -54,7 +54,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   gitignore: ['.jsii.tabl.json', 'cdk.out', '/examples/cdk.out', '/dist-py-check', '/.ci/out'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples', '/scripts', '/bench', '/.ci', '/docs'] },
+  npmIgnoreOptions: { ignorePatterns: ['/examples', '/scripts', '/bench', '/.ci', '/docs', '/consumers'] },
   tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', 'bench', '.projenrc.ts'] },
 });

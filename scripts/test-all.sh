@@ -50,6 +50,10 @@ check "build left no generated file changed" bash -c '
   changes=$(git status --porcelain --untracked-files=all)
   [ -z "$changes" ] || { echo "$changes"; git --no-pager diff --stat; exit 1; }'
 
+# The app a new user has: the packed tarball in a fresh `cdk init` app outside this clone, the newest
+# aws-cdk-lib from npm, every example and README system, with the recommended flags and with none.
+check "new-user app (newest aws-cdk-lib; recommended flags, then none)" bash scripts/new-user-app.sh
+
 check "jsii-pacmak code-only (python java dotnet go)" bash -c '
   rm -rf dist-code && npx projen pacmak:code-only &&
   for t in python java dotnet go; do [ -n "$(ls -A dist-code/$t 2>/dev/null)" ] || { echo "no $t bindings"; exit 1; }; done'

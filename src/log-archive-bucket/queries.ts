@@ -79,7 +79,7 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
 
   const table = (id: string, input: glue.CfnTable.TableInputProperty) => {
     const t = new glue.CfnTable(scope, id, { catalogId: stack.account, databaseName, tableInput: input });
-    t.addDependency(database);
+    t.node.addDependency(database); // CfnResource.addDependency is deprecated in newer aws-cdk-lib
     return t;
   };
 
@@ -200,7 +200,7 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
     const q = new athena.CfnNamedQuery(scope, id, {
       name, description, database: databaseName, workGroup: workGroup.ref, queryString: sql,
     });
-    q.addDependency(database);
+    q.node.addDependency(database);
     return q;
   };
   const today = "year = date_format(current_date, '%Y') AND month = date_format(current_date, '%m')\n  AND day = date_format(current_date, '%d')";

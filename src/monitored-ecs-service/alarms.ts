@@ -1,5 +1,6 @@
 import { Aws, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { foldToAscii, shortHash } from '../private/cfn-text';
 
 /** Settings of one alarm. */
 export interface AlarmOptions {
@@ -133,8 +134,14 @@ export function createServiceAlarms(scope: Construct, namePrefix: string, metric
   return created as CreatedAlarms;
 }
 
-/** `<stack name>-<path>`, keeping the path short enough for CloudWatch's 255-character alarm names. */
+/**
+ * `<stack name>-<path>`, keeping the path short enough for CloudWatch's 255-character alarm names.
+ * Accents fold to their letter; when other characters had to go (non-Latin ids, spaces), a hash of
+ * the path keeps two such services apart (alarm names are unique per account and Region).
+ */
 export function alarmNamePrefix(scope: Construct): string {
-  const path = scope.node.path.split('/').slice(1).join('-').replace(/[^A-Za-z0-9_.-]/g, '').slice(-100);
+  const raw = scope.node.path.split('/').slice(1).join('-');
+  const kept = foldToAscii(raw).replace(/[^A-Za-z0-9_.-]/g, '');
+  const path = kept === raw ? kept.slice(-100) : [kept.slice(-91), shortHash(raw)].filter((p) => p).join('-');
   return `${Aws.STACK_NAME}-${path}`;
 }

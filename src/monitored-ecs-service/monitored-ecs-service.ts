@@ -13,6 +13,7 @@ import { ServiceLoadBalancer, claimListenerRule } from './load-balancer';
 import { ChatbotSlackChannel, alarmTopicFor, routeEcsEvents, subscribeChatbot, subscribeWebhook } from './notifications';
 import { PrometheusOptions, addPrometheusSidecar } from './prometheus';
 import { LogArchiveBucket } from '../log-archive-bucket';
+import { ec2Description } from '../private/cfn-text';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { defaultPrivateSubnets } from '../private/subnets';
 
@@ -404,7 +405,7 @@ export class MonitoredEcsService extends Construct {
     // Security group: only the load balancer may reach the tasks.
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
-      description: `Tasks of ${this.node.path}; admits the load balancer only`,
+      description: ec2Description(`Tasks of ${this.node.path}; admits the load balancer only`),
       allowAllOutbound: true,
     });
 

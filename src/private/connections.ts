@@ -1,4 +1,5 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { ec2Description } from './cfn-text';
 
 /**
  * `target.connections.allowFrom(client, port)`, with the ingress rule placed as the client's
@@ -7,7 +8,8 @@ import { aws_ec2 as ec2 } from 'aws-cdk-lib';
  * stack it keeps the logical id `allowFrom` gives it. The client's egress rule is added only
  * where its group does not already allow all outbound traffic (CDK warns on a redundant one).
  */
-export function allowFromClient(target: ec2.IConnectable, client: ec2.IConnectable, port: ec2.Port, description: string): void {
+export function allowFromClient(target: ec2.IConnectable, client: ec2.IConnectable, port: ec2.Port, text: string): void {
+  const description = ec2Description(text);
   for (const clientGroup of client.connections.securityGroups) {
     for (const targetGroup of target.connections.securityGroups) {
       targetGroup.addIngressRule(clientGroup, port, description, true);

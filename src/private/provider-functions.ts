@@ -1,4 +1,5 @@
 import { Stack, Token, aws_s3 as s3 } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge, inCompliancePacks, managedPolicyFinding } from './nag';
 
@@ -18,6 +19,11 @@ export function acknowledgeSingletonFunction(scope: Construct, idPrefix: string,
       ...inCompliancePacks('LambdaDLQ', reason),
       ...inCompliancePacks('LambdaInsideVPC', reason),
     ]);
+  }
+  // Newer aws-cdk-lib gives the function a log group of its own (CDK's defaults: no KMS key).
+  const logGroup = fn.node.tryFindChild('LogGroup');
+  if (logGroup?.node.defaultChild) {
+    acknowledge(logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted', `${reason} Its log group holds CDK's own deployment messages, not application data.`));
   }
   const role = fn.node.tryFindChild('ServiceRole');
   if (!role) return;
@@ -47,9 +53,11 @@ export function acknowledgeBucketDeploymentGrants(scope: Construct, destination:
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
   const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   const siteLogicalId = stack.getLogicalId(destination.node.defaultChild as s3.CfnBucket);
+  // Newer aws-cdk-lib writes the partition of a literal region into the ARN; older ones a reference.
+  const partitions = ['<AWS::Partition>', ...(Token.isUnresolved(stack.region) ? [] : [RegionInfo.get(stack.region).partition ?? 'aws'])];
   const findings = [
     ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((a) => `Action::${a}`),
-    `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-${account}-${region}/*`,
+    ...partitions.map((p) => `Resource::arn:${p}:s3:::cdk-${qualifier}-assets-${account}-${region}/*`),
     `Resource::<${siteLogicalId}.Arn>/*`,
   ];
   acknowledge(policy, findings.map((f) => ({ id: `AwsSolutions-IAM5[${f}]`, reason })));

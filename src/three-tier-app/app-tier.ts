@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService, MonitoredEcsServiceOptions, ServiceLoadBalancer } from '../monitored-ecs-service';
 import { alarmTopicFor } from '../monitored-ecs-service/notifications';
+import { ec2Description } from '../private/cfn-text';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { listenerPaths } from '../private/routes';
 import { defaultPrivateSubnets } from '../private/subnets';
@@ -143,7 +144,7 @@ export class AppTier extends Construct {
 
     const sg = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc: props.vpc,
-      description: `Load balancer of ${this.node.path}; admits CloudFront's VPC origin only`,
+      description: ec2Description(`Load balancer of ${this.node.path}; admits the CloudFront VPC origin only`),
       allowAllOutbound: false,
     });
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {

@@ -4,6 +4,7 @@ import {
   aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ec2Description } from '../private/cfn-text';
 import { allowFromClient } from '../private/connections';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { acknowledgeSingletonFunction } from '../private/provider-functions';
@@ -290,7 +291,7 @@ export class DataTier extends Construct {
     }
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc, description: `Database of ${this.node.path}; admits the services only`, allowAllOutbound: false,
+      vpc, description: ec2Description(`Database of ${this.node.path}; admits the services only`), allowAllOutbound: false,
     });
     const cluster = new rds.DatabaseCluster(this, 'Cluster', {
       engine: store._engine!,

@@ -191,7 +191,8 @@ export class WebTier extends Construct {
       defaultRootObject: 'index.html',
       domainNames: props.domain ? [props.domain.domainName] : undefined,
       certificate: this.certificate,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      // Only a custom certificate takes a security policy; on the default one CDK warns that it is ignored.
+      minimumProtocolVersion: this.certificate ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       enableIpv6: true,
       priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_ALL,
