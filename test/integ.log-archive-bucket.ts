@@ -1,7 +1,8 @@
 // Integration test: a LogArchiveBucket with every source wired, and assertions on deployed state.
 // Snapshot: `npx projen integ:update` (dry run, never deploys). Verify: `npx projen integ`.
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { everythingOn } from './fixtures';
 
 const app = new App();
@@ -10,9 +11,8 @@ const { archive } = everythingOn(stack, { removalPolicy: RemovalPolicy.DESTROY }
 
 const integ = new IntegTest(app, 'LogArchiveBucket', { testCases: [stack] });
 
-integ.assertions
-  .awsApiCall('S3', 'getBucketEncryption', { Bucket: archive.bucket.bucketName })
-  .expect(ExpectedResult.objectLike({
+const encryption = integ.assertions.awsApiCall('S3', 'getBucketEncryption', { Bucket: archive.bucket.bucketName });
+encryption.expect(ExpectedResult.objectLike({
     ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
   }));
 
@@ -35,6 +35,21 @@ integ.assertions
   .expect(ExpectedResult.objectLike({
     WorkGroup: { Configuration: { EnforceWorkGroupConfiguration: true, ResultConfiguration: { EncryptionConfiguration: { EncryptionOption: 'SSE_S3' } } } },
   }));
+
+// The provider's policy names each call's API (s3:GetBucketEncryption), but IAM authorizes these two
+// under other actions: grant those, and tell cfn-lint (W3037) about the API-named ones it writes.
+encryption.provider.addToRolePolicy({
+  Effect: 'Allow',
+  Action: ['s3:GetEncryptionConfiguration', 's3:GetBucketPublicAccessBlock'],
+  Resource: [archive.bucket.bucketArn],
+});
+Aspects.of(Stack.of(encryption)).add({
+  visit(node: IConstruct) {
+    if (node instanceof CfnResource && node.cfnResourceType === 'AWS::IAM::Role') {
+      node.addMetadata('cfn-lint', { config: { ignore_checks: ['W3037'] } });
+    }
+  },
+});
 
 // A flow log delivering to the archive is active once the stack is up.
 integ.assertions

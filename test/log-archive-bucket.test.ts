@@ -356,10 +356,18 @@ describe('VPC flow logs', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::FlowLog', {
       LogDestinationType: 's3',
       LogDestination: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^ArchiveBucket'), 'Arn'] }, '/vpc-flow-logs']] },
-      DestinationOptions: { fileFormat: 'plain-text', hiveCompatiblePartitions: true, perHourPartition: false },
+      DestinationOptions: { FileFormat: 'plain-text', HiveCompatiblePartitions: true, PerHourPartition: false },
       TrafficType: 'ALL',
       MaxAggregationInterval: 600,
     });
+  });
+
+  test('AWS constraint (cfn-lint E3002/E3003): AWS::EC2::FlowLog DestinationOptions keys are PascalCase, never the camelCase CDK writes', () => {
+    const stack = newStack();
+    everythingOn(stack);
+    const flowLogs = Object.values<any>(Template.fromStack(stack).findResources('AWS::EC2::FlowLog'));
+    expect(flowLogs).toHaveLength(1);
+    expect(Object.keys(flowLogs[0].Properties.DestinationOptions).sort()).toEqual(['FileFormat', 'HiveCompatiblePartitions', 'PerHourPartition']);
   });
 
   test('grants delivery.logs.amazonaws.com on the flow log prefix with source-account conditions', () => {

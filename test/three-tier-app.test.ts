@@ -865,3 +865,20 @@ describe('stateful resources', () => {
     expect(ids(dynamo, 'AWS::DynamoDB::GlobalTable')).toEqual(['AppDataTable5EF372E2']);
   });
 });
+
+describe('service ids', () => {
+  test('fails on an empty service id, naming the prop, the value and the fix', () => {
+    expect(() => virginiaApp({ services: [{ ...itemsService, id: '' }] }))
+      .toThrow(/^System\/App\/App: service id "" is invalid: a service needs a non-empty id.*Give it an id such as 'Items'/);
+    expect(() => virginiaApp({ services: [{ ...itemsService, id: '  ' }] })).toThrow(/service id "  " is invalid/);
+  });
+
+  test('fails on a duplicate service id, naming it, not with CDK\'s generic construct-id clash', () => {
+    expect(() => virginiaApp({ services: [itemsService, { ...itemsService, pathPatterns: ['/other/*'] }] }))
+      .toThrow(/^System\/App\/App: service id 'Items' is invalid: another service of this app tier already has it/);
+  });
+
+  test('an id with spaces and non-ASCII letters is valid', () => {
+    expect(() => virginiaApp({ services: [{ ...itemsService, id: 'Items Lager 商品' }] })).not.toThrow();
+  });
+});

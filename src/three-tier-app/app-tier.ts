@@ -183,6 +183,14 @@ export class AppTier extends Construct {
 
   /** Run a service behind the shared listener. */
   public addService(id: string, options: AppServiceOptions): MonitoredEcsService {
+    if (id.trim() === '') {
+      throw new Error(`${this.node.path}: service id ${JSON.stringify(id)} is invalid: a service needs a non-empty id, which names its constructs and alarms. ` +
+        'Give it an id such as \'Items\'.');
+    }
+    const taken = this.services.find((s) => s.node.id === id);
+    if (taken) {
+      throw new Error(`${this.node.path}: service id '${id}' is invalid: another service of this app tier already has it. Give each service its own id.`);
+    }
     const pathPatterns = listenerPaths(options.pathPatterns, options.hostHeaders);
     const priority = options.priority ?? (this.services.length + 1) * 10;
     const routeKey = JSON.stringify([pathPatterns ?? [], options.hostHeaders ?? []]);

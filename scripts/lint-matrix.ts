@@ -1,0 +1,111 @@
+// The configurations cfn-lint checks beyond the examples (issue #15): both profiles, Aurora
+// (PostgreSQL and MySQL) and DynamoDB, every NAT mode, with and without a custom domain, nested
+// service placement, the two standalone constructs, in us-east-1 and ap-northeast-2. Each case is
+// its own cloud assembly under cdk.out/matrix/<case>; scripts/cfn-lint.sh lints them for their
+// stacks' regions. Run: npx ts-node --project test/tsconfig.json scripts/lint-matrix.ts
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  App, Duration, Stack, aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs,
+  aws_route53 as route53, aws_s3 as s3,
+} from 'aws-cdk-lib';
+import {
+  CostProfile, DataStore, LogArchiveBucket, LogArchiveEncryption, MonitoredEcsService, NatMode, ServiceLoadBalancer,
+  ServicePlacement, ThreeTierApp, ThreeTierAppProps, ThreeTierEdgeStack,
+} from '../src';
+
+const ACCOUNT = '123456789012';
+// Region only: with an account, CDK would look up availability zones (dummy ones offline).
+const VIRGINIA = { region: 'us-east-1' };
+const SEOUL = { region: 'ap-northeast-2' };
+const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');
+const services = [
+  { id: 'Items', image, containerPort: 8080, pathPatterns: ['/api/items', '/api/items/*'], healthCheck: { path: '/healthz' } },
+  { id: 'Orders', image, containerPort: 8080, pathPatterns: ['/api/orders/*'], prometheus: {} },
+];
+
+function zone(stack: Stack): route53.IHostedZone {
+  return route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+}
+
+/** A system in Seoul with its edge stack in us-east-1 (certificate too, with a domain). */
+function seoul(app: App, props: ThreeTierAppProps, domainName?: string): void {
+  const stack = new Stack(app, 'System', { env: SEOUL, crossRegionReferences: true });
+  const hostedZone = zone(stack); // imported: no resource, no cross-stack reference
+  const edge = new ThreeTierEdgeStack(app, 'Edge', { env: VIRGINIA, domain: domainName ? { domainName, hostedZone } : undefined });
+  new ThreeTierApp(stack, 'App', { edge, services, ...props });
+}
+
+/** A system in one us-east-1 stack. */
+function virginia(app: App, props: ThreeTierAppProps): Stack {
+  const stack = new Stack(app, 'System', { env: VIRGINIA });
+  new ThreeTierApp(stack, 'App', { services, ...props });
+  return stack;
+}
+
+export const MATRIX: Record<string, (app: App) => void> = {
+  'development-aurora-postgres-single-nat-seoul': (app) => seoul(app, {
+    profile: CostProfile.development(), database: DataStore.auroraPostgres(), natMode: NatMode.singleGateway(),
+  }),
+  'production-aurora-mysql-nat-per-az-virginia': (app) => virginia(app, {
+    profile: CostProfile.production(), database: DataStore.auroraMysql(), natMode: NatMode.gatewayPerAz(),
+  }),
+  'development-dynamodb-nat-instance-domain-seoul': (app) => seoul(app, {
+    profile: CostProfile.development(), database: DataStore.dynamoDb(), natMode: NatMode.instance(), auth: {},
+  }, 'shop.example.com'),
+  'production-dynamodb-no-nat-nested-domain-virginia': (app) => {
+    const stack = new Stack(app, 'System', { env: VIRGINIA });
+    new ThreeTierApp(stack, 'App', {
+      services,
+      profile: CostProfile.production(),
+      database: DataStore.dynamoDb(),
+      natMode: NatMode.none(),
+      servicePlacement: ServicePlacement.NESTED_STACKS,
+      domain: { domainName: 'shop.example.com', hostedZone: zone(stack) },
+    });
+  },
+  'production-aurora-postgres-nested-seoul': (app) => seoul(app, {
+    profile: CostProfile.production(), servicePlacement: ServicePlacement.NESTED_STACKS,
+  }),
+  'standalone-monitored-service-virginia': (app) => {
+    const stack = new Stack(app, 'Service', { env: VIRGINIA });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const archive = new LogArchiveBucket(stack, 'Logs');
+    archive.addVpcFlowLogs(vpc);
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate',
+      `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555`);
+    const api = new MonitoredEcsService(stack, 'Api', {
+      vpc, image, containerPort: 8080, prometheus: {},
+      loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, accessLogs: archive }),
+    });
+    new MonitoredEcsService(stack, 'Worker', {
+      cluster: api.cluster, image, containerPort: 8080,
+      loadBalancer: ServiceLoadBalancer.sharedListener(api.listener, { priority: 20, pathPatterns: ['/worker/*'] }),
+    });
+  },
+  'standalone-log-archive-kms-object-lock-seoul': (app) => {
+    const stack = new Stack(app, 'Archive', { env: SEOUL });
+    const archive = new LogArchiveBucket(stack, 'Logs', {
+      encryption: LogArchiveEncryption.KMS,
+      objectLockRetention: s3.ObjectLockRetention.governance(Duration.days(365)),
+    });
+    archive.addVpcFlowLogs(new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 }));
+    archive.addLogGroup(new logs.LogGroup(stack, 'AppLogs', { retention: logs.RetentionDays.ONE_YEAR }));
+  },
+  'standalone-log-archive-env-agnostic': (app) => {
+    const stack = new Stack(app, 'Archive');
+    const archive = new LogArchiveBucket(stack, 'Logs');
+    archive.addLogGroup(new logs.LogGroup(stack, 'AppLogs', { retention: logs.RetentionDays.ONE_YEAR }));
+  },
+};
+
+if (require.main === module) {
+  const root = path.join(__dirname, '..', 'cdk.out', 'matrix');
+  fs.rmSync(root, { recursive: true, force: true });
+  for (const [name, build] of Object.entries(MATRIX)) {
+    const app = new App({ outdir: path.join(root, name) });
+    build(app);
+    const assembly = app.synth();
+    console.log(`matrix: ${name}: ${assembly.stacksRecursively.length} stack(s)`);
+  }
+}
