@@ -54,7 +54,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   gitignore: ['.jsii.tabl.json', 'cdk.out', '/examples/cdk.out', '/dist-py-check', '/.ci/out', '/.venv-cfn-lint', '/consumers/*/.venv', '/consumers/java/target', '/.cache'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples', '/scripts', '/bench', '/.ci', '/docs', '/consumers'] },
+  npmIgnoreOptions: {
+    ignorePatterns: ['/examples', '/scripts', '/bench', '/.ci', '/docs', '/consumers', '/cdk.out', '/dist-code', '/.venv-cfn-lint', '/.cache', '/.cfnlintrc.yaml'],
+  },
   tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', 'bench', '.projenrc.ts'] },
 });
@@ -108,6 +110,19 @@ project.addTask('pacmak:code-only', {
   exec: 'jsii-pacmak --code-only --targets python java dotnet go --outdir dist-code',
 });
 project.gitignore.exclude('/dist-code');
+
+// The packages a release would publish, for the consumer apps (consumers/): a wheel (dist/python),
+// a local Maven repository (dist/java) and a Go module (dist/go). .NET is generated, not packaged:
+// there is no .NET SDK here. One jsii-pacmak run packs python and java (one npm pack).
+project.addTask('package:languages', {
+  description: 'Pack the Python wheel, the local Maven repository and the Go module (and .NET code) for the consumer apps',
+  steps: [
+    { exec: 'jsii-pacmak -v --targets python java' },
+    // Go's "package" is its module folder; pacmak's own check runs `go mod tidy` on indirect versions the proxy may not serve.
+    { exec: 'rm -rf dist/go dist/dotnet && jsii-pacmak --code-only --targets go dotnet --outdir dist' },
+    { exec: 'node scripts/go-module.mjs dist/go/cdkthreetier' },
+  ],
+});
 // Snapshot verification diffs templates, not asset payloads; the awscli layer of BucketDeployment alone is 21 MB.
 project.gitignore.exclude('/test/*.snapshot/asset.*.zip');
 

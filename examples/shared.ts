@@ -15,7 +15,7 @@ export function slackWebhookSecret(stack: Stack, id = 'SlackWebhook'): secretsma
   for (const rule of ['AwsSolutions-SMG4', ...rules]) Validations.of(secret).acknowledge({ id: rule, reason });
   // cdk-nag 2 (the newest cdk-nag for Go) reads its suppressions from the resource's metadata.
   (secret.node.defaultChild as CfnResource).addMetadata('cdk_nag', {
-    rules_to_suppress: ['AwsSolutions-SMG4', ...rules].map((id) => ({ id, reason })),
+    rules_to_suppress: ['AwsSolutions-SMG4', ...rules].map((rule) => ({ id: rule, reason })),
   });
   return secret;
 }

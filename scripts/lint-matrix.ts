@@ -75,11 +75,16 @@ export const MATRIX: Record<string, (app: App) => void> = {
     const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate',
       `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555`);
     const api = new MonitoredEcsService(stack, 'Api', {
-      vpc, image, containerPort: 8080, prometheus: {},
+      vpc,
+      image,
+      containerPort: 8080,
+      prometheus: {},
       loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, accessLogs: archive }),
     });
     new MonitoredEcsService(stack, 'Worker', {
-      cluster: api.cluster, image, containerPort: 8080,
+      cluster: api.cluster,
+      image,
+      containerPort: 8080,
       loadBalancer: ServiceLoadBalancer.sharedListener(api.listener, { priority: 20, pathPatterns: ['/worker/*'] }),
     });
   },

@@ -54,23 +54,22 @@ check "build left no generated file changed" bash -c '
 # aws-cdk-lib from npm, every example and README system, with the recommended flags and with none.
 check "new-user app (newest aws-cdk-lib; recommended flags, then none)" bash scripts/new-user-app.sh
 
-check "jsii-pacmak code-only (python java dotnet go)" bash -c '
-  rm -rf dist-code && npx projen pacmak:code-only &&
-  for t in python java dotnet go; do [ -n "$(ls -A dist-code/$t 2>/dev/null)" ] || { echo "no $t bindings"; exit 1; }; done'
-
-# Debian's python3 builds the wheel (pip, setuptools and wheel from apt when missing).
-if ! /usr/bin/python3 -c 'import pip, setuptools, wheel' 2>/dev/null; then
-  (apt-get update -qq && apt-get install -y -qq python3-pip python3-setuptools python3-wheel) >/dev/null 2>&1 || true
-fi
-check "python wheel + compileall" bash -c '
+# Each language's package the way a release builds it: a wheel (dist/python), a local Maven
+# repository (dist/java), a Go module (dist/go); .NET is generated only (dist/dotnet): no .NET SDK here.
+check "packed artifacts: wheel, local Maven repository, Go module, .NET code" bash -c '
   set -e
-  py=$(ls -d dist-code/python)
-  rm -rf dist-code/wheel
-  /usr/bin/python3 -m pip wheel --no-build-isolation --no-deps --no-index -q -w dist-code/wheel "$py"
-  ls dist-code/wheel/*.whl
-  /usr/bin/python3 -m compileall -q "$py/src"'
+  rm -rf dist/python dist/java dist/go dist/dotnet
+  npx projen package:languages
+  ls dist/python/*.whl dist/java/io/github/cdkthreetier/cdk-three-tier/*/cdk-three-tier-*.jar dist/go/cdkthreetier/go.mod
+  [ -n "$(ls -A dist/dotnet 2>/dev/null)" ] || { echo "no .NET code in dist/dotnet"; exit 1; }'
 
 check "examples synth + rule packs + policy gate" npx projen examples
+
+# The main example system built from the packed artifacts by Python, Java and Go apps, each with
+# the AwsSolutions pack and our error as that language's exception; templates equal the TypeScript ones.
+for lang in python java go; do
+  check "consumer app: ${lang} (packed artifact, AwsSolutions, error, same templates as TypeScript)" bash scripts/consumers.sh "$lang"
+done
 
 # The official cfn-lint over every template: examples, integ snapshots, the configuration matrix,
 # and the consumer apps' output (.ci/out/consumers), each for its stack's region.

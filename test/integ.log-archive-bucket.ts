@@ -13,8 +13,8 @@ const integ = new IntegTest(app, 'LogArchiveBucket', { testCases: [stack] });
 
 const encryption = integ.assertions.awsApiCall('S3', 'getBucketEncryption', { Bucket: archive.bucket.bucketName });
 encryption.expect(ExpectedResult.objectLike({
-    ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-  }));
+  ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+}));
 
 integ.assertions
   .awsApiCall('S3', 'getPublicAccessBlock', { Bucket: archive.bucket.bucketName })

@@ -223,6 +223,19 @@ describe('MonitoredEcsService defaults', () => {
 });
 
 describe('MonitoredEcsService options', () => {
+  test('environment and secrets are written in key order, whatever order the map had (a Go map has none; a new order is a new task definition)', () => {
+    const names = (environment: Record<string, string>) => {
+      const stack = newStack();
+      const token = ecs.Secret.fromSsmParameter(ssm.StringParameter.fromSecureStringParameterAttributes(stack, 'P', { parameterName: '/app/token' }));
+      defaultService(stack, { environment, secrets: { Z_TOKEN: token, A_TOKEN: token } });
+      const defs = Object.values<any>(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions;
+      const app = defs.find((d: any) => d.Name === 'app');
+      return [app.Environment.map((e: any) => e.Name), app.Secrets.map((e: any) => e.Name)];
+    };
+    expect(names({ ITEMS_STORE: 'postgres', BASE_PATH: '/api' })).toEqual([['BASE_PATH', 'ITEMS_STORE'], ['A_TOKEN', 'Z_TOKEN']]);
+    expect(names({ BASE_PATH: '/api', ITEMS_STORE: 'postgres' })).toEqual([['BASE_PATH', 'ITEMS_STORE'], ['A_TOKEN', 'Z_TOKEN']]);
+  });
+
   test('a given dashboard gets the service rows under a heading, and the service makes none of its own', () => {
     const stack = newStack();
     const shared = new cloudwatch.Dashboard(stack, 'Shared');
