@@ -23,13 +23,21 @@ fi
 
 npx ts-node --project test/tsconfig.json scripts/lint-matrix.ts
 
+# Every example must have been synthesized (npx projen examples): a missing one is an error, not a skip.
+missing=0
+for app in examples/*/app.ts; do
+  name=$(basename "$(dirname "$app")")
+  [ -f "cdk.out/$name/manifest.json" ] || { echo "cfn-lint: cdk.out/$name is missing; run npx projen examples first"; missing=1; }
+done
+[ "$missing" -eq 0 ] || exit 1
 assemblies=()
 for d in cdk.out/*/ cdk.out/matrix/*/ test/*.snapshot/ .ci/out/consumers/*/; do
-  [ -f "$d/manifest.json" ] && assemblies+=("${d%/}")
+  if [ -f "$d/manifest.json" ]; then assemblies+=("${d%/}"); fi
 done
 list=$(mktemp)
 node scripts/cfn-lint/templates.mjs "${assemblies[@]}" > "$list"
 echo "cfn-lint: $(wc -l < "$list") templates from ${#assemblies[@]} cloud assemblies"
+[ -s "$list" ] || { echo "cfn-lint: no templates found"; exit 1; }
 
 status=0
 for region in $(cut -f1 "$list" | sort -u); do
@@ -38,7 +46,8 @@ for region in $(cut -f1 "$list" | sort -u); do
   # Exit status bits: 2 errors, 4 warnings, 8 informational (informational does not fail).
   rc=0
   "$venv/bin/cfn-lint" --regions "$region" --format parseable -- "${files[@]}" || rc=$?
-  if [ $((rc & 6)) -ne 0 ]; then status=1; fi
+  # Anything but 0 or 8 (informational) fails: 2/4 are findings, 1 or a signal is a crash.
+  if [ $((rc & ~8)) -ne 0 ]; then status=1; echo "cfn-lint: exit status ${rc} for ${region}"; fi
 done
 [ "$status" -eq 0 ] && echo "cfn-lint: zero errors and zero unignored warnings" || echo "cfn-lint: FAILED"
 exit "$status"

@@ -12,13 +12,24 @@ export AWS_EC2_METADATA_DISABLED=true JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION
 tarball=$(ls "$root"/dist/js/cdk-three-tier@*.tgz 2>/dev/null | head -1 || true)
 [ -n "$tarball" ] || { echo "new-user app: no dist/js/cdk-three-tier@*.tgz; run npx projen package:js first"; exit 1; }
 
-app=${1:-$(mktemp -d "${TMPDIR:-/tmp}/cdk-three-tier-new-user.XXXXXX")}
-rm -rf "$app" && mkdir -p "$app" && cd "$app"
+if [ -n "${1:-}" ]; then
+  app=$1
+  # Only a folder this script made before (or a new one) is emptied.
+  if [ -d "$app" ] && [ -n "$(ls -A "$app")" ] && [ ! -f "$app/.new-user-app" ]; then
+    echo "new-user app: $app is not empty and was not made by this script; give a new folder"; exit 1
+  fi
+  rm -rf "$app"
+else
+  app=$(mktemp -d "${TMPDIR:-/tmp}/cdk-three-tier-new-user.XXXXXX")
+  trap 'rm -rf "$app"' EXIT
+fi
+mkdir -p "$app" && cd "$app"
 echo "new-user app in $app"
 
 # cdk init's own files (tsconfig, cdk.json); its sample stack and tests are not ours to run.
 (cd "$root" && npx cdk --version)
 npx --prefix "$root" cdk init app --language typescript --generate-only >/dev/null
+touch .new-user-app  # after cdk init, which wants an empty folder
 rm -rf bin lib test jest.config.js
 node -e '
   const p = require("./package.json");

@@ -59,7 +59,8 @@ check "new-user app (newest aws-cdk-lib; recommended flags, then none)" bash scr
 check "packed artifacts: wheel, local Maven repository, Go module, .NET code" bash -c '
   set -e
   rm -rf dist/python dist/java dist/go dist/dotnet
-  npx projen package:languages
+  timeout 900 npx projen package:languages ||
+    { echo "package:languages failed: jsii-pacmak needs PyPI (Python build tools) and Maven Central (Maven plugins)"; exit 1; }
   ls dist/python/*.whl dist/java/io/github/cdkthreetier/cdk-three-tier/*/cdk-three-tier-*.jar dist/go/cdkthreetier/go.mod
   [ -n "$(ls -A dist/dotnet 2>/dev/null)" ] || { echo "no .NET code in dist/dotnet"; exit 1; }'
 

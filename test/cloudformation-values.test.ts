@@ -186,14 +186,3 @@ describe('CloudWatch alarm names', () => {
     expect(prefix('Zählwerk')['Fn::Join'][1][1]).toMatch(/^-Zahlwerk-[0-9a-f]{8}$/);
   });
 });
-
-describe('CloudFront security policy', () => {
-  test('CloudFront takes MinimumProtocolVersion only with a custom certificate: none is written on the default one (CDK warns it is ignored)', () => {
-    const stack = new Stack(new App(), 'System', { env: { account: ACCOUNT, region: 'us-east-1' } });
-    new ThreeTierApp(stack, 'Shop', { services: [{ id: 'Items', image }] });
-    const distributions = Template.fromStack(stack).findResources('AWS::CloudFront::Distribution');
-    const configs = Object.values<any>(distributions).map((d) => d.Properties.DistributionConfig);
-    expect(configs).toHaveLength(1);
-    expect(configs[0].ViewerCertificate?.MinimumProtocolVersion).toBeUndefined();
-  });
-});

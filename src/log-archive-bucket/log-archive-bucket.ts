@@ -477,12 +477,10 @@ export class LogArchiveBucket extends Construct {
     // AWS::EC2::FlowLog documents DestinationOptions in PascalCase; CDK writes the keys in
     // camelCase (aws-cdk#25432), which cfn-lint and the resource schema reject. Write them as documented.
     const cfnFlowLog = flowLog.node.findChild('FlowLog') as ec2.CfnFlowLog;
-    for (const key of ['fileFormat', 'hiveCompatiblePartitions', 'perHourPartition']) {
+    for (const [key, value] of Object.entries(cfnFlowLog.destinationOptions ?? {})) {
       cfnFlowLog.addPropertyDeletionOverride(`DestinationOptions.${key}`);
+      cfnFlowLog.addPropertyOverride(`DestinationOptions.${key[0].toUpperCase()}${key.slice(1)}`, value);
     }
-    cfnFlowLog.addPropertyOverride('DestinationOptions.FileFormat', 'plain-text');
-    cfnFlowLog.addPropertyOverride('DestinationOptions.HiveCompatiblePartitions', true);
-    cfnFlowLog.addPropertyOverride('DestinationOptions.PerHourPartition', false);
     // CDK adds the delivery policy itself only behind a feature flag; without the flag
     // the service would edit our CloudFormation-managed policy and the next deploy would undo it.
     if (!FeatureFlags.of(this).isEnabled(cxapi.S3_CREATE_DEFAULT_LOGGING_POLICY)) {

@@ -136,8 +136,8 @@ export function createServiceAlarms(scope: Construct, namePrefix: string, metric
 
 /**
  * `<stack name>-<path>`, keeping the path short enough for CloudWatch's 255-character alarm names.
- * Accents fold to their letter; when other characters had to go (non-Latin ids, spaces), a hash of
- * the path keeps two such services apart (alarm names are unique per account and Region).
+ * Accents fold to their letter; whenever the path had to change (accents, non-Latin ids, spaces), a
+ * hash of the original path keeps two such services apart (alarm names are unique per account and Region).
  */
 export function alarmNamePrefix(scope: Construct): string {
   const raw = scope.node.path.split('/').slice(1).join('-');

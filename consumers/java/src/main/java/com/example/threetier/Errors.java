@@ -32,7 +32,7 @@ public final class Errors {
                 throw new AssertionError("java: unexpected message: " + message, error);
             }
             System.out.println("java: " + error.getClass().getName() + ": " + message.lines().findFirst().orElse(""));
-            return;
+            System.exit(0); // the jsii runtime's node process would otherwise keep the JVM up
         }
         throw new AssertionError("java: an empty service id was accepted");
     }
