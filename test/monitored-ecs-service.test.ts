@@ -415,14 +415,14 @@ describe('shared load balancer', () => {
     const lb = (priority: number) => ServiceLoadBalancer.sharedListener(first.listener, { priority, pathPatterns: [`/p${priority}/*`] });
     new MonitoredEcsService(stack, 'A', { cluster: first.cluster, image: IMAGE, loadBalancer: lb(5) });
     expect(() => new MonitoredEcsService(stack, 'B', { cluster: first.cluster, image: IMAGE, loadBalancer: lb(5) }))
-      .toThrow(/priority 5 is already used by Test\/A on this listener/);
+      .toThrow(/^Test\/B: loadBalancer.priority 5 is invalid: Test\/A already uses this priority on the listener/);
   });
 
   test('fails on a rule without conditions', () => {
     const { stack, first } = sharedSetup();
     expect(() => new MonitoredEcsService(stack, 'A', {
       cluster: first.cluster, image: IMAGE, loadBalancer: ServiceLoadBalancer.sharedListener(first.listener, { priority: 3 }),
-    })).toThrow(/needs pathPatterns and\/or hostHeaders/);
+    })).toThrow(/Test\/A: loadBalancer.pathPatterns \[\] is invalid: a rule on a shared listener needs a condition.*Give pathPatterns and\/or hostHeaders/);
   });
 });
 
@@ -439,12 +439,12 @@ describe('validation', () => {
   });
 
   test('fails when the health check path lacks a leading slash', () => {
-    expect(() => defaultService(newStack(), { healthCheck: { path: 'healthz' } })).toThrow(/healthCheck.path 'healthz' must start with '\/'/);
+    expect(() => defaultService(newStack(), { healthCheck: { path: 'healthz' } })).toThrow(/healthCheck.path "healthz" is invalid: a health check path starts with '\/'.*Write it as '\/healthz'/);
   });
 
   test('fails when the health check timeout is not shorter than the interval', () => {
     expect(() => defaultService(newStack(), { healthCheck: { interval: Duration.seconds(5), timeout: Duration.seconds(5) } }))
-      .toThrow(/must be shorter than the interval/);
+      .toThrow(/healthCheck.timeout 5 seconds is invalid: a health check timeout must be shorter than its interval \(5 seconds\)/);
   });
 
   test('fails on a Spot share outside 0..1', () => {

@@ -1,5 +1,7 @@
 import { Duration, aws_certificatemanager as acm, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
+import { checkListenerRule } from './load-balancing-rules';
 import { LogArchiveBucket } from '../log-archive-bucket';
+import { invalid } from '../private/validate';
 
 /** Options for a load balancer the service creates for itself. */
 export interface NewLoadBalancerOptions {
@@ -94,19 +96,12 @@ const usedPriorities = new WeakMap<elbv2.ApplicationListener, Map<number, string
 
 /** Throw if the rule is malformed or its priority is taken on this listener. */
 export function claimListenerRule(listener: elbv2.ApplicationListener, rule: SharedListenerOptions, owner: string): void {
-  if (!Number.isInteger(rule.priority) || rule.priority < 1 || rule.priority > 50000) {
-    throw new Error(`MonitoredEcsService ${owner}: listener rule priority ${rule.priority} must be an integer from 1 to 50000.`);
-  }
-  if (!rule.pathPatterns?.length && !rule.hostHeaders?.length) {
-    throw new Error(`MonitoredEcsService ${owner}: a shared listener rule needs pathPatterns and/or hostHeaders.`);
-  }
-  if ((rule.pathPatterns?.length ?? 0) + (rule.hostHeaders?.length ?? 0) > 5) {
-    throw new Error(`MonitoredEcsService ${owner}: a listener rule allows at most 5 condition values in total (paths + hosts).`);
-  }
+  checkListenerRule(owner, rule);
   const taken = usedPriorities.get(listener) ?? new Map<number, string>();
   const other = taken.get(rule.priority);
   if (other) {
-    throw new Error(`MonitoredEcsService ${owner}: listener rule priority ${rule.priority} is already used by ${other} on this listener; priorities must be unique per listener.`);
+    throw invalid(owner, 'loadBalancer.priority', rule.priority, `${other} already uses this priority on the listener, and priorities are unique per listener`,
+      'Give this service another priority.');
   }
   taken.set(rule.priority, owner);
   usedPriorities.set(listener, taken);

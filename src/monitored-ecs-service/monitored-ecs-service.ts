@@ -10,6 +10,7 @@ import { AlarmMetrics, CreatedAlarms, ServiceAlarmsOptions, alarmNamePrefix, cre
 import { drawServiceRows, grafanaDashboardModel } from './dashboard';
 import { validateFargateSize } from './fargate-size';
 import { ServiceLoadBalancer, claimListenerRule } from './load-balancer';
+import { checkNewLoadBalancer, checkTargetGroup } from './load-balancing-rules';
 import { ChatbotSlackChannel, alarmTopicFor, routeEcsEvents, subscribeChatbot, subscribeWebhook } from './notifications';
 import { PrometheusOptions, addPrometheusSidecar } from './prometheus';
 import { LogArchiveBucket } from '../log-archive-bucket';
@@ -337,7 +338,7 @@ export class MonitoredEcsService extends Construct {
     this.maxTasks = props.maxTasks ?? 10;
     const spotShare = props.spotShare ?? 0;
     const readonlyRoot = props.readonlyRootFilesystem ?? true;
-    validateProps(props, { cpu, memoryLimitMiB, minTasks: this.minTasks, maxTasks: this.maxTasks, spotShare, containerPort });
+    validateProps(this, props, { cpu, memoryLimitMiB, minTasks: this.minTasks, maxTasks: this.maxTasks, spotShare, containerPort });
 
     // Cluster
     if (!props.cluster && !props.vpc) {
@@ -733,7 +734,7 @@ interface ResolvedNumbers {
   readonly containerPort: number;
 }
 
-function validateProps(props: MonitoredEcsServiceProps, n: ResolvedNumbers): void {
+function validateProps(scope: Construct, props: MonitoredEcsServiceProps, n: ResolvedNumbers): void {
   validateFargateSize(n.cpu, n.memoryLimitMiB);
   if (!Number.isInteger(n.minTasks) || n.minTasks < 1) {
     throw new Error(`MonitoredEcsService: minTasks must be an integer >= 1 (got ${n.minTasks}); rolling deployments need a task to keep serving.`);
@@ -747,15 +748,8 @@ function validateProps(props: MonitoredEcsServiceProps, n: ResolvedNumbers): voi
   if (!Number.isInteger(n.containerPort) || n.containerPort < 1 || n.containerPort > 65535) {
     throw new Error(`MonitoredEcsService: containerPort ${n.containerPort} is not a TCP port.`);
   }
-  const path = props.healthCheck?.path;
-  if (path !== undefined && !path.startsWith('/')) {
-    throw new Error(`MonitoredEcsService: healthCheck.path '${path}' must start with '/'.`);
-  }
-  const interval = props.healthCheck?.interval ?? Duration.seconds(15);
-  const timeout = props.healthCheck?.timeout ?? Duration.seconds(5);
-  if (timeout.toSeconds() >= interval.toSeconds()) {
-    throw new Error(`MonitoredEcsService: healthCheck.timeout (${timeout.toSeconds()} s) must be shorter than the interval (${interval.toSeconds()} s).`);
-  }
+  checkTargetGroup(scope.node.path, props.healthCheck ?? {}, props.deregistrationDelay);
+  if (props.loadBalancer._newOptions) checkNewLoadBalancer(scope.node.path, props.loadBalancer._newOptions);
   for (const [name, value] of [['cpuTargetPercent', props.cpuTargetPercent], ['memoryTargetPercent', props.memoryTargetPercent]] as const) {
     if (value !== undefined && (value < 0 || value > 100)) {
       throw new Error(`MonitoredEcsService: ${name} must be 0 (off) to 100 (got ${value}).`);

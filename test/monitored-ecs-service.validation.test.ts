@@ -1,0 +1,129 @@
+// Load balancer and target group inputs AWS would reject fail at synth (issue #16, category 1):
+// each row names the prop, a value just outside what AWS accepts, and the message; the valid row
+// beside it is the boundary, which must synthesize. Messages follow one format:
+// `<construct path>: <prop> <value> is invalid: <rule>. <how to fix>`.
+import { Duration, Lazy, Token, aws_certificatemanager as acm } from 'aws-cdk-lib';
+import { LogArchiveBucket, MonitoredEcsService, MonitoredEcsServiceProps, ServiceLoadBalancer, SharedListenerOptions } from '../src';
+import { newStack } from './fixtures';
+import { IMAGE, defaultService } from './monitored-ecs-service.fixtures';
+
+type Row = [string, Partial<MonitoredEcsServiceProps>, Partial<MonitoredEcsServiceProps>, RegExp];
+
+const s = Duration.seconds;
+/** [rule, invalid props, valid props at the boundary, message]. */
+const TARGET_GROUP: Row[] = [
+  ['deregistration delay above 3600 s', { deregistrationDelay: s(3601) }, { deregistrationDelay: s(3600) },
+    /^Test\/Api: deregistrationDelay 3601 seconds is invalid: a target group deregistration delay must be whole seconds from 0 to 3600\. Give deregistrationDelay a duration/],
+  ['deregistration delay of a fraction of a second', { deregistrationDelay: Duration.millis(500) }, { deregistrationDelay: s(0) },
+    /deregistrationDelay 0.5 seconds is invalid/],
+  ['health check interval below 5 s', { healthCheck: { interval: s(4), timeout: s(2) } }, { healthCheck: { interval: s(5), timeout: s(2) } },
+    /healthCheck.interval 4 seconds is invalid: a health check interval must be whole seconds from 5 to 300/],
+  ['health check interval above 300 s', { healthCheck: { interval: s(301) } }, { healthCheck: { interval: s(300) } },
+    /healthCheck.interval 301 seconds is invalid/],
+  ['health check timeout below 2 s', { healthCheck: { timeout: s(1) } }, { healthCheck: { timeout: s(2) } },
+    /healthCheck.timeout 1 second is invalid: a health check timeout must be whole seconds from 2 to 120/],
+  ['health check timeout above 120 s', { healthCheck: { interval: s(300), timeout: s(121) } }, { healthCheck: { interval: s(300), timeout: s(120) } },
+    /healthCheck.timeout 121 seconds is invalid: a health check timeout must be whole seconds from 2 to 120/],
+  ['health check timeout not below the interval', { healthCheck: { interval: s(10), timeout: s(10) } }, { healthCheck: { interval: s(10), timeout: s(9) } },
+    /healthCheck.timeout 10 seconds is invalid: a health check timeout must be shorter than its interval \(10 seconds\)\. Shorten healthCheck.timeout/],
+  ['healthy threshold below 2', { healthCheck: { healthyThresholdCount: 1 } }, { healthCheck: { healthyThresholdCount: 2 } },
+    /healthCheck.healthyThresholdCount 1 is invalid: a healthy threshold must be a whole number from 2 to 10/],
+  ['healthy threshold above 10', { healthCheck: { healthyThresholdCount: 11 } }, { healthCheck: { healthyThresholdCount: 10 } },
+    /healthCheck.healthyThresholdCount 11 is invalid/],
+  ['unhealthy threshold below 2', { healthCheck: { unhealthyThresholdCount: 1 } }, { healthCheck: { unhealthyThresholdCount: 2 } },
+    /healthCheck.unhealthyThresholdCount 1 is invalid: an unhealthy threshold must be a whole number from 2 to 10/],
+  ['unhealthy threshold above 10', { healthCheck: { unhealthyThresholdCount: 11 } }, { healthCheck: { unhealthyThresholdCount: 10 } },
+    /healthCheck.unhealthyThresholdCount 11 is invalid/],
+  ['success code below 200', { healthCheck: { healthyHttpCodes: '199' } }, { healthCheck: { healthyHttpCodes: '200' } },
+    /healthCheck.healthyHttpCodes "199" is invalid: an Application Load Balancer accepts HTTP codes from 200 to 499.*Write it like '200-399'/],
+  ['success code above 499', { healthCheck: { healthyHttpCodes: '200,500' } }, { healthCheck: { healthyHttpCodes: '200,499' } },
+    /healthCheck.healthyHttpCodes "200,500" is invalid/],
+  ['success code range upside down', { healthCheck: { healthyHttpCodes: '399-200' } }, { healthCheck: { healthyHttpCodes: '200-499' } },
+    /healthCheck.healthyHttpCodes "399-200" is invalid/],
+  ['success codes that are not codes', { healthCheck: { healthyHttpCodes: '2xx' } }, { healthCheck: { healthyHttpCodes: '200, 204' } },
+    /healthCheck.healthyHttpCodes "2xx" is invalid/],
+  ['health check path without a leading slash', { healthCheck: { path: 'healthz' } }, { healthCheck: { path: '/healthz' } },
+    /healthCheck.path "healthz" is invalid: a health check path starts with '\/'/],
+];
+
+describe('target group ranges (Elastic Load Balancing)', () => {
+  test.each(TARGET_GROUP)('AWS constraint: %s fails, naming the prop and the value', (_rule, bad, good, message) => {
+    expect(() => defaultService(newStack(), bad)).toThrow(message);
+    expect(() => defaultService(newStack(), good)).not.toThrow();
+  });
+});
+
+describe('load balancer idle timeout', () => {
+  const withIdle = (idleTimeout: Duration) => () => {
+    const stack = newStack();
+    const accessLogs = new LogArchiveBucket(stack, 'Logs');
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:us-east-1:111111111111:certificate/abc');
+    defaultService(stack, { loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, accessLogs, idleTimeout }) });
+  };
+
+  test.each([
+    ['AWS constraint: idle timeout 0 s fails (1-4000 s)', s(0), /^Test\/Api: loadBalancer.idleTimeout 0 seconds is invalid: an Application Load Balancer idle timeout must be whole seconds from 1 to 4000/],
+    ['AWS constraint: idle timeout 4001 s fails (1-4000 s)', s(4001), /loadBalancer.idleTimeout 4001 seconds is invalid/],
+  ])('%s', (_name, idle, message) => {
+    expect(withIdle(idle)).toThrow(message);
+  });
+
+  test.each([[1], [4000]])('idle timeout of %i s, at the boundary, synthesizes', (seconds) => {
+    expect(withIdle(s(seconds))).not.toThrow();
+  });
+});
+
+describe('listener rules on a shared listener', () => {
+  const rule = (options: SharedListenerOptions) => {
+    const stack = newStack();
+    const { service } = defaultService(stack);
+    return () => new MonitoredEcsService(stack, 'Other', {
+      cluster: service.cluster, image: IMAGE, loadBalancer: ServiceLoadBalancer.sharedListener(service.listener, options),
+    });
+  };
+  const ROWS: Array<[string, SharedListenerOptions, SharedListenerOptions, RegExp]> = [
+    ['priority 0', { priority: 0, pathPatterns: ['/a/*'] }, { priority: 1, pathPatterns: ['/a/*'] },
+      /^Test\/Other: loadBalancer.priority 0 is invalid: a listener rule priority must be a whole number from 1 to 50000\. Give loadBalancer.priority a value/],
+    ['priority 50001', { priority: 50001, pathPatterns: ['/a/*'] }, { priority: 50000, pathPatterns: ['/a/*'] },
+      /loadBalancer.priority 50001 is invalid/],
+    ['priority 1.5', { priority: 1.5, pathPatterns: ['/a/*'] }, { priority: 2, pathPatterns: ['/a/*'] }, /loadBalancer.priority 1.5 is invalid/],
+    ['6 condition values', { priority: 5, pathPatterns: ['/a', '/b', '/c'], hostHeaders: ['a.example.com', 'b.example.com', 'c.example.com'] },
+      { priority: 5, pathPatterns: ['/a', '/b', '/c'], hostHeaders: ['a.example.com', 'b.example.com'] },
+      /loadBalancer.pathPatterns \+ hostHeaders \["\/a","\/b","\/c","a.example.com","b.example.com","c.example.com"\] is invalid: a listener rule allows at most 5 condition values/],
+    ['a path pattern without a leading slash', { priority: 5, pathPatterns: ['api/*'] }, { priority: 5, pathPatterns: ['/api/*'] },
+      /loadBalancer.pathPatterns "api\/\*" is invalid: a path pattern starts with '\/' and has at most 128 characters\. Write it as '\/api\/\*'/],
+    ['a path pattern of 129 characters', { priority: 5, pathPatterns: [`/${'a'.repeat(128)}`] }, { priority: 5, pathPatterns: [`/${'a'.repeat(127)}`] },
+      /loadBalancer.pathPatterns "\/a{128}" is invalid/],
+    ['a host with a scheme', { priority: 5, hostHeaders: ['https://api.example.com'] }, { priority: 5, hostHeaders: ['api.example.com'] },
+      /loadBalancer.hostHeaders "https:\/\/api.example.com" is invalid: a host condition holds letters.*Give the bare host name/],
+    ['a host with a port', { priority: 5, hostHeaders: ['api.example.com:8443'] }, { priority: 5, hostHeaders: ['*.example.com'] },
+      /loadBalancer.hostHeaders "api.example.com:8443" is invalid/],
+    ['a host of 129 characters', { priority: 5, hostHeaders: [`${'a'.repeat(117)}.example.com`] }, { priority: 5, hostHeaders: [`${'a'.repeat(116)}.example.com`] },
+      /loadBalancer.hostHeaders "a{117}.example.com" is invalid/],
+  ];
+  test.each(ROWS)('AWS constraint: %s fails, naming the prop and the value', (_name, bad, good, message) => {
+    expect(rule(bad)).toThrow(message);
+    expect(rule(good)).not.toThrow();
+  });
+});
+
+describe('unresolved tokens are left to AWS', () => {
+  test('a token deregistration delay, threshold, success codes, priority and path synthesize unchecked', () => {
+    const stack = newStack();
+    const { service } = defaultService(stack, {
+      deregistrationDelay: Duration.seconds(Token.asNumber(Lazy.number({ produce: () => 99999 }))),
+      healthCheck: {
+        healthyThresholdCount: Token.asNumber(Lazy.number({ produce: () => 1 })),
+        healthyHttpCodes: Lazy.string({ produce: () => '999' }),
+        path: Lazy.string({ produce: () => 'no-slash' }),
+      },
+    });
+    expect(() => new MonitoredEcsService(stack, 'Other', {
+      cluster: service.cluster,
+      image: IMAGE,
+      loadBalancer: ServiceLoadBalancer.sharedListener(service.listener, {
+        priority: Token.asNumber(Lazy.number({ produce: () => 0 })), pathPatterns: [Lazy.string({ produce: () => 'x' })],
+      }),
+    })).not.toThrow();
+  });
+});
