@@ -459,7 +459,7 @@ describe('validation', () => {
   });
 
   test('fails on a negative alarm threshold', () => {
-    expect(() => defaultService(newStack(), { alarms: { cpu: { threshold: -1 } } })).toThrow(/alarm cpu threshold must be a number >= 0/);
+    expect(() => defaultService(newStack(), { alarms: { cpu: { threshold: -1 } } })).toThrow(/^Test\/Api: alarms.cpu.threshold -1 is invalid: a percentage threshold must be above 0 and at most 100/);
   });
 });
 

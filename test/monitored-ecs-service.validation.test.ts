@@ -127,3 +127,30 @@ describe('unresolved tokens are left to AWS', () => {
     })).not.toThrow();
   });
 });
+
+describe('alarms (CloudWatch)', () => {
+  const ROWS: Row[] = [
+    ['a percentage threshold of 0 (always in ALARM)', { alarms: { serverErrorRate: { threshold: 0 } } }, { alarms: { serverErrorRate: { threshold: 0.5 } } },
+      /^Test\/Api: alarms.serverErrorRate.threshold 0 is invalid: a percentage threshold must be above 0 and at most 100.*alarms.serverErrorRate.enabled: false/],
+    ['a percentage threshold above 100', { alarms: { memory: { threshold: 101 } } }, { alarms: { memory: { threshold: 100 } } },
+      /alarms.memory.threshold 101 is invalid: a percentage threshold/],
+    ['a count threshold of 0', { alarms: { unhealthyHosts: { threshold: 0 } } }, { alarms: { unhealthyHosts: { threshold: 1 } } },
+      /alarms.unhealthyHosts.threshold 0 is invalid: a count threshold must be a whole number of at least 1/],
+    ['a fractional count threshold', { alarms: { runningTasks: { threshold: 1.5 } } }, { alarms: { runningTasks: { threshold: 2 } } },
+      /alarms.runningTasks.threshold 1.5 is invalid/],
+    ['a latency threshold of 0 ms', { alarms: { p99Latency: { threshold: 0 } } }, { alarms: { p99Latency: { threshold: 1 } } },
+      /alarms.p99Latency.threshold 0 is invalid: a latency threshold must be above 0 milliseconds/],
+    ['0 evaluation periods', { alarms: { cpu: { evaluationPeriods: 0 } } }, { alarms: { cpu: { evaluationPeriods: 1 } } },
+      /alarms.cpu.evaluationPeriods 0 is invalid: one-minute evaluation periods \(CloudWatch evaluates at most one day\) must be a whole number from 1 to 1440/],
+    ['more than a day of one-minute periods', { alarms: { cpu: { evaluationPeriods: 1441 } } }, { alarms: { cpu: { evaluationPeriods: 1440 } } },
+      /alarms.cpu.evaluationPeriods 1441 is invalid/],
+  ];
+  test.each(ROWS)('AWS constraint: %s fails, naming the prop and the value', (_rule, bad, good, message) => {
+    expect(() => defaultService(newStack(), bad)).toThrow(message);
+    expect(() => defaultService(newStack(), good)).not.toThrow();
+  });
+
+  test('a switched-off alarm is not checked', () => {
+    expect(() => defaultService(newStack(), { alarms: { cpu: { enabled: false, threshold: 0 } } })).not.toThrow();
+  });
+});

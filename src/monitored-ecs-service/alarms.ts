@@ -1,6 +1,7 @@
-import { Aws, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { Aws, Token, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { foldToAscii, shortHash } from '../private/cfn-text';
+import { checkRange, invalid } from '../private/validate';
 
 /** Settings of one alarm. */
 export interface AlarmOptions {
@@ -91,7 +92,19 @@ interface Spec {
   readonly threshold: number;
   readonly periods: number;
   readonly description: string;
+  /** What the threshold counts, which decides the values that make sense. */
+  readonly unit: 'percent' | 'count' | 'milliseconds';
 }
+
+/** The thresholds that can ever be crossed and cleared (the alarms compare with >=). */
+const THRESHOLD_RULES = {
+  percent: { ok: (t: number) => t > 0 && t <= 100, rule: 'a percentage threshold must be above 0 and at most 100 (0 would keep the alarm in ALARM)' },
+  count: { ok: (t: number) => Number.isInteger(t) && t >= 1, rule: 'a count threshold must be a whole number of at least 1 (0 would keep the alarm in ALARM)' },
+  milliseconds: { ok: (t: number) => t > 0, rule: 'a latency threshold must be above 0 milliseconds' },
+};
+
+/** One-minute periods: CloudWatch evaluates at most one day (period x evaluation periods <= 86400 s). */
+const MAX_EVALUATION_PERIODS = 1440;
 
 /**
  * Create the alarms. Names are fixed strings built from the stack name and construct path, not
@@ -100,12 +113,12 @@ interface Spec {
  */
 export function createServiceAlarms(scope: Construct, namePrefix: string, metrics: AlarmMetrics, options: ServiceAlarmsOptions = {}): CreatedAlarms {
   const specs: Spec[] = [
-    { key: 'serverErrorRate', id: 'ServerErrorRate', metric: metrics.serverErrorRate, threshold: 5, periods: 3, description: 'Target 5xx responses above {t}% of requests' },
-    { key: 'p99Latency', id: 'P99Latency', metric: metrics.p99Latency, threshold: 2000, periods: 3, description: 'p99 target response time above {t} ms' },
-    { key: 'unhealthyHosts', id: 'UnhealthyHosts', metric: metrics.unhealthyHosts, threshold: 1, periods: 3, description: 'At least {t} unhealthy target(s)' },
-    { key: 'cpu', id: 'Cpu', metric: metrics.cpu, threshold: 85, periods: 3, description: 'Service CPU above {t}%' },
-    { key: 'memory', id: 'Memory', metric: metrics.memory, threshold: 85, periods: 3, description: 'Service memory above {t}%' },
-    { key: 'runningTasks', id: 'RunningTasks', metric: metrics.tasksBelowDesired, threshold: 1, periods: 5, description: 'At least {t} task(s) below the desired count' },
+    { key: 'serverErrorRate', id: 'ServerErrorRate', metric: metrics.serverErrorRate, threshold: 5, periods: 3, description: 'Target 5xx responses above {t}% of requests', unit: 'percent' },
+    { key: 'p99Latency', id: 'P99Latency', metric: metrics.p99Latency, threshold: 2000, periods: 3, description: 'p99 target response time above {t} ms', unit: 'milliseconds' },
+    { key: 'unhealthyHosts', id: 'UnhealthyHosts', metric: metrics.unhealthyHosts, threshold: 1, periods: 3, description: 'At least {t} unhealthy target(s)', unit: 'count' },
+    { key: 'cpu', id: 'Cpu', metric: metrics.cpu, threshold: 85, periods: 3, description: 'Service CPU above {t}%', unit: 'percent' },
+    { key: 'memory', id: 'Memory', metric: metrics.memory, threshold: 85, periods: 3, description: 'Service memory above {t}%', unit: 'percent' },
+    { key: 'runningTasks', id: 'RunningTasks', metric: metrics.tasksBelowDesired, threshold: 1, periods: 5, description: 'At least {t} task(s) below the desired count', unit: 'count' },
   ];
   const created: Record<string, cloudwatch.Alarm> = {};
   for (const spec of specs) {
@@ -113,12 +126,13 @@ export function createServiceAlarms(scope: Construct, namePrefix: string, metric
     if (opts.enabled === false) continue;
     const threshold = opts.threshold ?? spec.threshold;
     const periods = opts.evaluationPeriods ?? spec.periods;
-    if (threshold < 0 || !Number.isFinite(threshold)) {
-      throw new Error(`MonitoredEcsService: alarm ${spec.key} threshold must be a number >= 0, got ${threshold}.`);
+    const thresholdRule = THRESHOLD_RULES[spec.unit];
+    if (!Token.isUnresolved(threshold) && !(Number.isFinite(threshold) && thresholdRule.ok(threshold))) {
+      throw invalid(scope.node.path, `alarms.${spec.key}.threshold`, threshold, thresholdRule.rule,
+        `Give another threshold, or switch the alarm off with alarms.${spec.key}.enabled: false.`);
     }
-    if (!Number.isInteger(periods) || periods < 1) {
-      throw new Error(`MonitoredEcsService: alarm ${spec.key} evaluationPeriods must be a positive integer, got ${periods}.`);
-    }
+    checkRange(scope.node.path, `alarms.${spec.key}.evaluationPeriods`, periods, 1, MAX_EVALUATION_PERIODS,
+      'one-minute evaluation periods (CloudWatch evaluates at most one day)', { integer: true });
     created[spec.key] = new cloudwatch.Alarm(scope, `${spec.id}Alarm`, {
       alarmName: `${namePrefix}-${spec.id}`,
       alarmDescription: spec.description.replace('{t}', String(threshold)),
