@@ -171,7 +171,7 @@ describe('LogArchiveBucket props', () => {
 
 describe('LogArchiveBucket name validation', () => {
   test('fails on an invalid bucket name', () => {
-    expect(() => new LogArchiveBucket(newStack(), 'A', { bucketName: 'My_Logs' })).toThrow(/not a valid S3 bucket name/);
+    expect(() => new LogArchiveBucket(newStack(), 'A', { bucketName: 'My_Logs' })).toThrow(/^Test\/A: bucketName "My_Logs" is invalid: an S3 bucket name has 3-63 lower-case letters/);
   });
 
   test('accepts a valid bucket name and uses it', () => {
@@ -181,7 +181,7 @@ describe('LogArchiveBucket name validation', () => {
   });
 
   test('fails on a Glue database name Athena cannot use', () => {
-    expect(() => new LogArchiveBucket(newStack(), 'A', { databaseName: 'Logs-DB' })).toThrow(/databaseName 'Logs-DB' must be lower-case/);
+    expect(() => new LogArchiveBucket(newStack(), 'A', { databaseName: 'Logs-DB' })).toThrow(/^Test\/A: databaseName "Logs-DB" is invalid: a Glue database name.*Use 'logs_db'/);
   });
 });
 

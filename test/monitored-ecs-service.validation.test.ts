@@ -2,7 +2,7 @@
 // each row names the prop, a value just outside what AWS accepts, and the message; the valid row
 // beside it is the boundary, which must synthesize. Messages follow one format:
 // `<construct path>: <prop> <value> is invalid: <rule>. <how to fix>`.
-import { Duration, Lazy, Token, aws_certificatemanager as acm } from 'aws-cdk-lib';
+import { Duration, Lazy, Token, aws_applicationautoscaling as appscaling, aws_certificatemanager as acm } from 'aws-cdk-lib';
 import { LogArchiveBucket, MonitoredEcsService, MonitoredEcsServiceProps, ServiceLoadBalancer, SharedListenerOptions } from '../src';
 import { newStack } from './fixtures';
 import { IMAGE, defaultService } from './monitored-ecs-service.fixtures';
@@ -152,5 +152,57 @@ describe('alarms (CloudWatch)', () => {
 
   test('a switched-off alarm is not checked', () => {
     expect(() => defaultService(newStack(), { alarms: { cpu: { enabled: false, threshold: 0 } } })).not.toThrow();
+  });
+});
+
+describe('scaling (Application Auto Scaling)', () => {
+  const ROWS: Row[] = [
+    ['a CPU target above 100 %', { cpuTargetPercent: 101 }, { cpuTargetPercent: 100 },
+      /^Test\/Api: cpuTargetPercent 101 is invalid: a target utilization is a percentage from 1 to 100, and 0 is the one way to switch it off/],
+    ['a negative memory target (never a silent "off")', { memoryTargetPercent: -1 }, { memoryTargetPercent: 0 },
+      /memoryTargetPercent -1 is invalid/],
+    ['a CPU target between 0 and 1 %', { cpuTargetPercent: 0.5 }, { cpuTargetPercent: 1 }, /cpuTargetPercent 0.5 is invalid/],
+    ['a negative request target (never a silent "off")', { requestsPerTarget: -5 }, { requestsPerTarget: 0 },
+      /requestsPerTarget -5 is invalid: a request-count scaling target.*0 is the one way to switch it off/],
+  ];
+  test.each(ROWS)('AWS constraint: %s fails, naming the prop and the value', (_rule, bad, good, message) => {
+    expect(() => defaultService(newStack(), bad)).toThrow(message);
+    expect(() => defaultService(newStack(), good)).not.toThrow();
+  });
+
+  const schedule = appscaling.Schedule.cron({ hour: '9', minute: '0' });
+  test.each([
+    ['minTasks above maxTasks', { schedule, minTasks: 5, maxTasks: 4 }, { schedule, minTasks: 4, maxTasks: 4 },
+      /^Test\/Api\/Peak: minTasks 5 is invalid: minTasks must not exceed maxTasks \(4\)\. Lower minTasks or raise maxTasks/],
+    ['neither minTasks nor maxTasks', { schedule }, { schedule, maxTasks: 3 }, /^Test\/Api\/Peak: minTasks undefined is invalid: a scheduled scaling action changes minTasks, maxTasks or both/],
+    ['a negative task count', { schedule, minTasks: -1 }, { schedule, minTasks: 0 }, /Test\/Api\/Peak: minTasks -1 is invalid: a task count must be a whole number from 0 to 5000/],
+  ] as const)('AWS constraint: scheduled scaling with %s fails, naming the prop and the value', (_rule, bad, good, message) => {
+    const { service } = defaultService(newStack());
+    expect(() => service.addScheduledScaling('Peak', bad)).toThrow(message);
+    expect(() => service.addScheduledScaling('Peak', good)).not.toThrow();
+  });
+
+  test('a scaling window whose minTasks exceeds its maxTasks fails, naming both', () => {
+    const { service } = defaultService(newStack());
+    const start = appscaling.Schedule.cron({ hour: '9', minute: '0' });
+    const end = appscaling.Schedule.cron({ hour: '18', minute: '0' });
+    expect(() => service.addScalingWindow('Sale', { start, end, minTasks: 10, maxTasks: 8 }))
+      .toThrow(/^Test\/Api\/Sale: minTasks 10 is invalid: minTasks must not exceed maxTasks \(8\)/);
+    expect(() => service.addScalingWindow('Sale', { start, end, minTasks: 8, maxTasks: 8 })).not.toThrow();
+  });
+});
+
+describe('names (ECS, Chatbot)', () => {
+  const ROWS: Row[] = [
+    ['an ECS service name with a space', { serviceName: 'items api' }, { serviceName: 'items-api' },
+      /^Test\/Api: serviceName "items api" is invalid: an ECS service name has 1-255 letters, digits, '-' or '_'\. Use 'items-api'/],
+    ['an ECS service name of 256 characters', { serviceName: 'a'.repeat(256) }, { serviceName: 'a'.repeat(255) }, /serviceName "a{256}" is invalid/],
+    ['a Chatbot configuration name with a dot', { slackChatbot: { workspaceId: 'T1', channelId: 'C1', configurationName: 'shop.alarms' } },
+      { slackChatbot: { workspaceId: 'T1', channelId: 'C1', configurationName: 'shop-alarms' } },
+      /slackChatbot.configurationName "shop.alarms" is invalid: a Chatbot configuration name has 1-128 letters.*Use 'shop-alarms'/],
+  ];
+  test.each(ROWS)('AWS constraint: %s fails, naming the prop and the value', (_rule, bad, good, message) => {
+    expect(() => defaultService(newStack(), bad)).toThrow(message);
+    expect(() => defaultService(newStack(), good)).not.toThrow();
   });
 });

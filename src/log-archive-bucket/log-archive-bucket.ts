@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { albLogWriterPrincipals } from './elb-principal';
 import { cloudFrontErrorsSql, createLogQueries } from './queries';
 import { acknowledge, inCompliancePacks } from '../private/nag';
+import { invalid, literalString } from '../private/validate';
 
 /** How objects in the archive are encrypted at rest. */
 export enum LogArchiveEncryption {
@@ -232,7 +233,7 @@ export class LogArchiveBucket extends Construct {
     if (props.encryptionKey && this.encryption !== LogArchiveEncryption.KMS) {
       throw new Error('LogArchiveBucket: encryptionKey is only used with encryption: LogArchiveEncryption.KMS; set both or neither.');
     }
-    validateNames(props);
+    validateNames(this, props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const lifecycle = validateLifecycle(props);
     this.objectLockRetention = props.objectLockRetention;
@@ -673,14 +674,27 @@ export class LogArchiveBucket extends Construct {
   }
 }
 
-function validateNames(props: LogArchiveBucketProps): void {
-  const { bucketName, databaseName } = props;
-  if (bucketName !== undefined && !Token.isUnresolved(bucketName)
-    && !/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucketName)) {
-    throw new Error(`LogArchiveBucket: bucketName '${bucketName}' is not a valid S3 bucket name: use 3-63 lower-case letters, digits, '.' or '-', starting and ending with a letter or digit.`);
+function validateNames(scope: Construct, props: LogArchiveBucketProps): void {
+  const path = scope.node.path;
+  const bucketName = literalString(props.bucketName);
+  // S3 general purpose bucket names: 3-63 of a-z 0-9 . -, letter or digit at both ends, no '..',
+  // not an IP address, none of the prefixes and suffixes S3 reserves.
+  if (bucketName !== undefined && (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucketName) || bucketName.includes('..')
+    || /^\d+\.\d+\.\d+\.\d+$/.test(bucketName) || /^(xn--|sthree-|amzn-s3-demo-)/.test(bucketName)
+    || /(-s3alias|--ol-s3|--x-s3|--table-s3|\.mrap)$/.test(bucketName))) {
+    throw invalid(path, 'bucketName', bucketName,
+      'an S3 bucket name has 3-63 lower-case letters, digits, \'.\' or \'-\', starts and ends with a letter or digit, and is not an IP address or a reserved prefix or suffix',
+      'Choose another name, or leave bucketName out to let CloudFormation name the bucket.');
   }
-  if (databaseName !== undefined && !Token.isUnresolved(databaseName) && !/^[a-z0-9_]{1,255}$/.test(databaseName)) {
-    throw new Error(`LogArchiveBucket: databaseName '${databaseName}' must be lower-case letters, digits and underscores (Athena reads Glue names in lower case).`);
+  const databaseName = literalString(props.databaseName);
+  if (databaseName !== undefined && !/^[a-z0-9_]{1,255}$/.test(databaseName)) {
+    throw invalid(path, 'databaseName', databaseName, 'a Glue database name Athena can query has 1-255 lower-case letters, digits and underscores',
+      `Use '${databaseName.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 255) || 'logs'}'.`);
+  }
+  const workGroupName = literalString(props.workGroupName);
+  if (workGroupName !== undefined && !/^[a-zA-Z0-9._-]{1,128}$/.test(workGroupName)) {
+    throw invalid(path, 'workGroupName', workGroupName, 'an Athena workgroup name has 1-128 letters, digits, \'.\', \'_\' or \'-\'',
+      `Use '${workGroupName.replace(/[^a-zA-Z0-9._-]/g, '-').slice(0, 128) || 'logs'}'.`);
   }
 }
 

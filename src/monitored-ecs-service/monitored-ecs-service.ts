@@ -17,6 +17,7 @@ import { LogArchiveBucket } from '../log-archive-bucket';
 import { ec2Description } from '../private/cfn-text';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { defaultPrivateSubnets } from '../private/subnets';
+import { checkRange, invalid, literalNumber, literalString } from '../private/validate';
 
 /** Target-group health check. */
 export interface TargetHealthCheck {
@@ -585,10 +586,15 @@ export class MonitoredEcsService extends Construct {
   /** Change the task count limits on a schedule. */
   public addScheduledScaling(id: string, options: ScheduledScalingOptions): void {
     if (options.minTasks === undefined && options.maxTasks === undefined) {
-      throw new Error(`MonitoredEcsService: scheduled scaling '${id}' needs minTasks and/or maxTasks.`);
+      throw invalid(`${this.node.path}/${id}`, 'minTasks', undefined, 'a scheduled scaling action changes minTasks, maxTasks or both',
+        'Give minTasks and/or maxTasks.');
+    }
+    for (const [prop, value] of [['minTasks', options.minTasks], ['maxTasks', options.maxTasks]] as const) {
+      checkRange(`${this.node.path}/${id}`, prop, value, 0, 5000, 'a task count', { integer: true });
     }
     if (options.minTasks !== undefined && options.maxTasks !== undefined && options.minTasks > options.maxTasks) {
-      throw new Error(`MonitoredEcsService: scheduled scaling '${id}' has minTasks ${options.minTasks} > maxTasks ${options.maxTasks}.`);
+      throw invalid(`${this.node.path}/${id}`, 'minTasks', options.minTasks, `minTasks must not exceed maxTasks (${options.maxTasks})`,
+        'Lower minTasks or raise maxTasks.');
     }
     this.scaling.scaleOnSchedule(id, { schedule: options.schedule, minCapacity: options.minTasks, maxCapacity: options.maxTasks });
   }
@@ -597,7 +603,8 @@ export class MonitoredEcsService extends Construct {
   public addScalingWindow(id: string, options: ScalingWindowOptions): void {
     const max = options.maxTasks ?? Math.max(this.maxTasks, options.minTasks);
     if (options.minTasks > max) {
-      throw new Error(`MonitoredEcsService: scaling window '${id}' has minTasks ${options.minTasks} > maxTasks ${max}.`);
+      throw invalid(`${this.node.path}/${id}`, 'minTasks', options.minTasks, `minTasks must not exceed maxTasks (${max})`,
+        'Lower minTasks or raise maxTasks.');
     }
     this.addScheduledScaling(`${id}Start`, { schedule: options.start, minTasks: options.minTasks, maxTasks: max });
     this.addScheduledScaling(`${id}End`, { schedule: options.end, minTasks: this.minTasks, maxTasks: this.maxTasks });
@@ -751,9 +758,26 @@ function validateProps(scope: Construct, props: MonitoredEcsServiceProps, n: Res
   checkTargetGroup(scope.node.path, props.healthCheck ?? {}, props.deregistrationDelay);
   if (props.loadBalancer._newOptions) checkNewLoadBalancer(scope.node.path, props.loadBalancer._newOptions);
   for (const [name, value] of [['cpuTargetPercent', props.cpuTargetPercent], ['memoryTargetPercent', props.memoryTargetPercent]] as const) {
-    if (value !== undefined && (value < 0 || value > 100)) {
-      throw new Error(`MonitoredEcsService: ${name} must be 0 (off) to 100 (got ${value}).`);
+    const target = literalNumber(value);
+    if (target !== undefined && (target < 0 || target > 100 || (target > 0 && target < 1))) {
+      throw invalid(scope.node.path, name, target, 'a target utilization is a percentage from 1 to 100, and 0 is the one way to switch it off',
+        `Give ${name} a value from 1 to 100, or 0 to scale without it.`);
     }
+  }
+  const serviceName = literalString(props.serviceName);
+  if (serviceName !== undefined && !/^[a-zA-Z0-9_-]{1,255}$/.test(serviceName)) {
+    throw invalid(scope.node.path, 'serviceName', serviceName, 'an ECS service name has 1-255 letters, digits, \'-\' or \'_\'',
+      `Use '${serviceName.replace(/[^a-zA-Z0-9_-]/g, '-').slice(0, 255) || 'service'}', or leave serviceName out to let CloudFormation name it.`);
+  }
+  const chatbotName = literalString(props.slackChatbot?.configurationName);
+  if (chatbotName !== undefined && !/^[A-Za-z0-9_-]{1,128}$/.test(chatbotName)) {
+    throw invalid(scope.node.path, 'slackChatbot.configurationName', chatbotName, 'a Chatbot configuration name has 1-128 letters, digits, \'-\' or \'_\'',
+      `Use '${chatbotName.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 128) || 'alarms'}'.`);
+  }
+  const requests = literalNumber(props.requestsPerTarget);
+  if (requests !== undefined && requests < 0) {
+    throw invalid(scope.node.path, 'requestsPerTarget', requests, 'a request-count scaling target is a number of requests per target per minute, and 0 is the one way to switch it off',
+      'Give a positive target, or 0 to scale on CPU and memory only.');
   }
   for (const p of props.scratchPaths ?? []) {
     if (!p.startsWith('/')) throw new Error(`MonitoredEcsService: scratch path '${p}' must be absolute.`);
