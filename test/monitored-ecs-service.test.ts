@@ -5,6 +5,7 @@ import {
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { MonitoredEcsService, ServiceLoadBalancer } from '../src';
 import { newStack } from './fixtures';
+import { nagFindings } from './helpers/nag';
 import { IMAGE, defaultService, everythingOnService } from './monitored-ecs-service.fixtures';
 
 function resourceOf(template: Template, type: string, prefix: string): any {
@@ -516,5 +517,41 @@ describe('everything on', () => {
     expect(json).toContain('TargetResponseTime');
     expect(json).toContain('histogram_quantile(0.99');
     expect(json).toContain('prometheus');
+  });
+});
+
+describe('internal load balancer', () => {
+  const internal = (options: { allowFrom?: ec2.IPeer[] } = {}) => {
+    const stack = newStack();
+    const { archive, certificate, vpc } = defaultService(stack);
+    new MonitoredEcsService(stack, 'Internal', {
+      vpc,
+      image: IMAGE,
+      loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, accessLogs: archive, internetFacing: false, ...options }),
+    });
+    return stack;
+  };
+  const ingressOf = (stack: Stack) => {
+    const groups = Template.fromStack(stack).findResources('AWS::EC2::SecurityGroup');
+    const id = Object.keys(groups).find((k) => k.startsWith('InternalLoadBalancerSecurityGroup'))!;
+    return (groups[id].Properties.SecurityGroupIngress ?? []) as Array<{ CidrIp?: unknown; FromPort: number }>;
+  };
+
+  test('never opens 0.0.0.0/0 on 80 or 443, and admits the VPC CIDR on both', () => {
+    const ingress = ingressOf(internal());
+    expect(ingress.filter((r) => r.CidrIp === '0.0.0.0/0')).toEqual([]);
+    expect(ingress.map((r) => r.FromPort).sort()).toEqual([443, 80]);
+    expect(ingress.every((r) => JSON.stringify(r.CidrIp).includes('CidrBlock'))).toBe(true);
+  });
+
+  test('admits only the peers given in allowFrom', () => {
+    const ingress = ingressOf(internal({ allowFrom: [ec2.Peer.ipv4('10.20.0.0/16')] }));
+    expect(ingress.map((r) => [r.CidrIp, r.FromPort])).toEqual(expect.arrayContaining([['10.20.0.0/16', 443], ['10.20.0.0/16', 80]]));
+    expect(ingress).toHaveLength(2);
+  });
+
+  test('passes the AwsSolutions pack without a suppression from the user', () => {
+    const findings = nagFindings(internal()).filter((f) => f.resource.startsWith('Test/Internal/'));
+    expect(findings).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { Duration, aws_certificatemanager as acm, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
+import { Duration, aws_certificatemanager as acm, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import { checkListenerRule } from './load-balancing-rules';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { invalid } from '../private/validate';
@@ -40,6 +40,12 @@ export interface NewLoadBalancerOptions {
    * @default Duration.seconds(60)
    */
   readonly idleTimeout?: Duration;
+
+  /**
+   * Who may connect on 80 (redirect) and 443.
+   * @default - anyone when internet-facing; the VPC's CIDR block when internal
+   */
+  readonly allowFrom?: ec2.IPeer[];
 }
 
 /** How the service attaches to an existing listener. */

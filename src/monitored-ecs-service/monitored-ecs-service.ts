@@ -432,9 +432,13 @@ export class MonitoredEcsService extends Construct {
     const lbChoice = props.loadBalancer;
     if (lbChoice._newOptions) {
       const opts = lbChoice._newOptions;
+      const internetFacing = opts.internetFacing ?? true;
+      // An internet-facing load balancer is open to anyone (as before); an internal one, or one
+      // with allowFrom, admits only its peers: never 0.0.0.0/0 on a load balancer inside the VPC.
+      const open = internetFacing && !opts.allowFrom;
       const lb = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
         vpc,
-        internetFacing: opts.internetFacing ?? true,
+        internetFacing,
         dropInvalidHeaderFields: true,
         deletionProtection: opts.deletionProtection ?? true,
         idleTimeout: opts.idleTimeout,
@@ -445,14 +449,29 @@ export class MonitoredEcsService extends Construct {
         certificates: [opts.certificate],
         sslPolicy: opts.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS,
         defaultTargetGroups: [this.targetGroup],
-        open: true,
+        open,
       });
       const redirect = lb.addRedirect({
-        sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS,
+        sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS, open,
       });
+      if (!open) {
+        for (const peer of opts.allowFrom ?? [ec2.Peer.ipv4(vpc.vpcCidrBlock)]) {
+          lb.connections.allowFrom(peer, ec2.Port.tcp(443), 'HTTPS');
+          lb.connections.allowFrom(peer, ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
+        }
+        if (!opts.allowFrom) {
+          // The rules cannot name a literal CIDR (the VPC's is a reference), so the packs cannot tell it from 0.0.0.0/0.
+          const reason = 'Ingress is the VPC\'s own CIDR block on 80 and 443 only; the packs read the reference to it as unrestricted.';
+          acknowledge(lb.connections.securityGroups[0], [
+            { id: 'AwsSolutions-EC23', reason },
+            ...inCompliancePacks('EC2RestrictedCommonPorts', reason),
+            ...inCompliancePacks('EC2RestrictedSSH', reason),
+          ]);
+        }
+      }
       acknowledge(redirect, inCompliancePacks('ELBv2ACMCertificateRequired',
         'Port 80 only answers with a redirect to the HTTPS listener, which uses the ACM certificate.'));
-      if (opts.internetFacing ?? true) {
+      if (open) {
         acknowledge(lb.connections.securityGroups[0], [{
           id: 'AwsSolutions-EC23',
           reason: 'An internet-facing load balancer accepts 80 (redirect) and 443 from anywhere by design.',
