@@ -3,7 +3,7 @@ import {
   aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { LogArchiveBucket, LogArchiveEncryption } from '../src';
+import { LogArchiveBucket, LogArchiveBucketProps, LogArchiveEncryption } from '../src';
 import { everythingOn, kmsWithObjectLock, newStack, smallVpc } from './fixtures';
 import { ALB_COLUMNS, ALB_REGEX, CLOUDFRONT_COLUMNS, VPC_FLOW_COLUMNS } from '../src/log-archive-bucket/table-schemas';
 
@@ -188,19 +188,56 @@ describe('LogArchiveBucket name validation', () => {
 describe('LogArchiveBucket lifecycle constraints', () => {
   test('S3 constraint: Standard-IA transition needs at least 30 days', () => {
     expect(() => new LogArchiveBucket(newStack(), 'A', { infrequentAccessAfter: Duration.days(7) }))
-      .toThrow(/at least 30 days/);
+      .toThrow(/^Test\/A: infrequentAccessAfter 7 days is invalid: S3 moves objects to Standard-IA only after at least 30 days/);
   });
 
   test('S3 constraint: objects stay 30 days in Standard-IA before the next transition', () => {
     expect(() => new LogArchiveBucket(newStack(), 'A', { glacierInstantRetrievalAfter: Duration.days(45) }))
-      .toThrow(/must be at least 30 days after infrequentAccessAfter/);
+      .toThrow(/glacierInstantRetrievalAfter 45 days is invalid: S3 keeps objects 30 days in Standard-IA.*Give glacierInstantRetrievalAfter 60 days or more/);
   });
 
-  test('S3 constraint: lifecycle steps must be in order (expiration after transitions)', () => {
-    expect(() => new LogArchiveBucket(newStack(), 'A', { expireAfter: Duration.days(60) }))
-      .toThrow(/expireAfter \(60 days\) must be later than glacierInstantRetrievalAfter \(90 days\)/);
+  test('S3 constraint: lifecycle steps must be in order (expiration after every transition the user set)', () => {
+    expect(() => new LogArchiveBucket(newStack(), 'A', { glacierInstantRetrievalAfter: Duration.days(90), expireAfter: Duration.days(60) }))
+      .toThrow(/expireAfter 60 days is invalid: S3 runs lifecycle steps in order, and expireAfter must come after glacierInstantRetrievalAfter \(90 days\)/);
     expect(() => new LogArchiveBucket(newStack(), 'A', { deepArchiveAfter: Duration.days(90) }))
-      .toThrow(/deepArchiveAfter \(90 days\) must be later than glacierInstantRetrievalAfter/);
+      .toThrow(/deepArchiveAfter 90 days is invalid: .*must come after glacierInstantRetrievalAfter/);
+  });
+
+  test('S3 constraint: expiration and noncurrent-version expiration count whole days from 1', () => {
+    expect(() => new LogArchiveBucket(newStack(), 'A', { noncurrentVersionExpiration: Duration.hours(12) }))
+      .toThrow(/noncurrentVersionExpiration 12 hours is invalid: S3 lifecycle rules count whole days, from 1/);
+    expect(() => new LogArchiveBucket(newStack(), 'A', { expireAfter: Duration.hours(36) })).toThrow(/expireAfter 36 hours is invalid/);
+    expect(() => new LogArchiveBucket(newStack(), 'A', { expireAfter: Duration.days(1), noncurrentVersionExpiration: Duration.days(1) })).not.toThrow();
+  });
+});
+
+describe('LogArchiveBucket short retention (a development account)', () => {
+  const rule = (props: LogArchiveBucketProps) => {
+    const stack = newStack();
+    new LogArchiveBucket(stack, 'Archive', props);
+    return archiveBucket(Template.fromStack(stack)).props.LifecycleConfiguration.Rules.find((r: any) => r.Id === 'archive-tiers');
+  };
+
+  test.each([[1], [14], [30]])('keeps logs %i day(s): the default tiers, which cannot happen before expiry, are dropped', (expire) => {
+    const r = rule({ expireAfter: Duration.days(expire) });
+    expect(r.ExpirationInDays).toBe(expire);
+    expect(r.Transitions).toBeUndefined();
+  });
+
+  test('keeps logs 60 days: Standard-IA at 30 days stays, Glacier Instant Retrieval at 90 days is dropped', () => {
+    expect(rule({ expireAfter: Duration.days(60) }).Transitions).toEqual([{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }]);
+  });
+
+  test('a transition the user set is never dropped: it must come before the expiry', () => {
+    expect(() => rule({ expireAfter: Duration.days(14), infrequentAccessAfter: Duration.days(30) }))
+      .toThrow(/expireAfter 14 days is invalid: S3 runs lifecycle steps in order, and expireAfter must come after infrequentAccessAfter \(30 days\)/);
+  });
+
+  test('the default seven years keeps both tiers', () => {
+    expect(rule({}).Transitions).toEqual([
+      { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+      { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
+    ]);
   });
 });
 
@@ -216,7 +253,7 @@ describe('LogArchiveBucket object lock', () => {
   test('fails when object lock retention outlasts expiry', () => {
     expect(() => new LogArchiveBucket(newStack(), 'A', {
       objectLockRetention: s3.ObjectLockRetention.governance(Duration.days(4000)),
-    })).toThrow(/objectLockRetention \(4000 days\) outlasts expireAfter \(2555 days\)/);
+    })).toThrow(/objectLockRetention 4000 days is invalid: locked versions could not be deleted when they expire after 2555 days/);
   });
 
   test('S3 constraint: a bucket with an object-lock default retention cannot receive S3 server access logs', () => {

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { albLogWriterPrincipals } from './elb-principal';
 import { cloudFrontErrorsSql, createLogQueries } from './queries';
 import { acknowledge, inCompliancePacks } from '../private/nag';
-import { invalid, literalString } from '../private/validate';
+import { invalid, literalSeconds, literalString } from '../private/validate';
 
 /** How objects in the archive are encrypted at rest. */
 export enum LogArchiveEncryption {
@@ -235,7 +235,7 @@ export class LogArchiveBucket extends Construct {
     }
     validateNames(this, props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const lifecycle = validateLifecycle(props);
+    const lifecycle = validateLifecycle(this, props);
     this.objectLockRetention = props.objectLockRetention;
 
     if (this.encryption === LogArchiveEncryption.KMS) {
@@ -704,41 +704,61 @@ interface ResolvedLifecycle {
   readonly noncurrentVersionExpiration: Duration;
 }
 
-function validateLifecycle(props: LogArchiveBucketProps): ResolvedLifecycle {
-  const ia = props.infrequentAccessAfter ?? Duration.days(30);
-  const gir = props.glacierInstantRetrievalAfter ?? Duration.days(90);
-  const deep = props.deepArchiveAfter;
+function validateLifecycle(scope: Construct, props: LogArchiveBucketProps): ResolvedLifecycle {
+  const path = scope.node.path;
+  const days = (prop: string, value: Duration | undefined): number | undefined => {
+    const d = literalSeconds(value) === undefined ? undefined : value!.toDays({ integral: false });
+    if (d !== undefined && (d < 1 || !Number.isInteger(d))) {
+      throw invalid(path, prop, value, 'S3 lifecycle rules count whole days, from 1', `Give ${prop} a whole number of days.`);
+    }
+    return d;
+  };
   const expire = props.expireAfter ?? Duration.days(2555);
-  const steps: Array<[string, Duration]> = [['infrequentAccessAfter', ia], ['glacierInstantRetrievalAfter', gir]];
-  if (deep) steps.push(['deepArchiveAfter', deep]);
-  steps.push(['expireAfter', expire]);
+  const expireDays = days('expireAfter', expire);
+  days('noncurrentVersionExpiration', props.noncurrentVersionExpiration);
 
-  if (ia.toDays() < 30) {
-    throw new Error(`LogArchiveBucket: infrequentAccessAfter is ${ia.toDays()} days, but S3 moves objects to Standard-IA only after at least 30 days.`);
+  // A transition the user left at its default is dropped when it would not happen before the
+  // objects expire (a development archive that keeps logs 14 days has no tiers); one the user set
+  // is kept, and must come before the expiry.
+  const candidates: Array<[string, Duration, boolean, s3.StorageClass]> = [
+    ['infrequentAccessAfter', props.infrequentAccessAfter ?? Duration.days(30), props.infrequentAccessAfter !== undefined, s3.StorageClass.INFREQUENT_ACCESS],
+    ['glacierInstantRetrievalAfter', props.glacierInstantRetrievalAfter ?? Duration.days(90), props.glacierInstantRetrievalAfter !== undefined, s3.StorageClass.GLACIER_INSTANT_RETRIEVAL],
+    ...(props.deepArchiveAfter ? [['deepArchiveAfter', props.deepArchiveAfter, true, s3.StorageClass.DEEP_ARCHIVE] as [string, Duration, boolean, s3.StorageClass]] : []),
+  ];
+  const kept = candidates.filter(([name, after, given]) => {
+    const d = days(name, after);
+    return given || d === undefined || expireDays === undefined || d < expireDays;
+  });
+
+  const ia = kept.find(([name]) => name === 'infrequentAccessAfter');
+  const iaDays = ia && literalSeconds(ia[1]) !== undefined ? ia[1].toDays({ integral: false }) : undefined;
+  if (ia && iaDays !== undefined && iaDays < 30) {
+    throw invalid(path, 'infrequentAccessAfter', ia[1], 'S3 moves objects to Standard-IA only after at least 30 days',
+      'Give infrequentAccessAfter 30 days or more, or leave it out: with an expireAfter of 30 days or less the default tier is dropped.');
   }
-  if (gir.toDays() - ia.toDays() < 30) {
-    throw new Error(`LogArchiveBucket: glacierInstantRetrievalAfter (${gir.toDays()} days) must be at least 30 days after infrequentAccessAfter ` +
-      `(${ia.toDays()} days); S3 keeps objects 30 days in Standard-IA before the next transition.`);
+  const gir = kept.find(([name]) => name === 'glacierInstantRetrievalAfter');
+  if (ia && gir && iaDays !== undefined && literalSeconds(gir[1]) !== undefined && gir[1].toDays({ integral: false }) - iaDays < 30) {
+    throw invalid(path, 'glacierInstantRetrievalAfter', gir[1], `S3 keeps objects 30 days in Standard-IA (entered after ${iaDays} days) before the next transition`,
+      `Give glacierInstantRetrievalAfter ${iaDays + 30} days or more.`);
   }
+  const steps: Array<[string, Duration]> = [...kept.map(([name, after]) => [name, after] as [string, Duration]), ['expireAfter', expire]];
   for (let i = 1; i < steps.length; i++) {
     const [prevName, prev] = steps[i - 1];
     const [name, value] = steps[i];
-    if (value.toDays() <= prev.toDays()) {
-      throw new Error(`LogArchiveBucket: ${name} (${value.toDays()} days) must be later than ${prevName} (${prev.toDays()} days); S3 rejects lifecycle steps out of order.`);
+    if (literalSeconds(prev) === undefined || literalSeconds(value) === undefined) continue;
+    if (value.toDays({ integral: false }) <= prev.toDays({ integral: false })) {
+      throw invalid(path, name, value, `S3 runs lifecycle steps in order, and ${name} must come after ${prevName} (${prev.toDays({ integral: false })} days)`,
+        `Make ${name} later than ${prev.toDays({ integral: false })} days, or move ${prevName} earlier.`);
     }
   }
-  if (props.objectLockRetention) {
+  if (props.objectLockRetention && expireDays !== undefined) {
     const retention = props.objectLockRetention.duration.toDays();
-    if (retention > expire.toDays()) {
-      throw new Error(`LogArchiveBucket: objectLockRetention (${retention} days) outlasts expireAfter (${expire.toDays()} days); ` +
-        'locked versions could not be deleted when they expire. Raise expireAfter or shorten the retention.');
+    if (retention > expireDays) {
+      throw invalid(path, 'objectLockRetention', props.objectLockRetention.duration,
+        `locked versions could not be deleted when they expire after ${expireDays} days (expireAfter)`, 'Raise expireAfter or shorten the retention.');
     }
   }
-  const transitions: s3.Transition[] = [
-    { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: ia },
-    { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: gir },
-  ];
-  if (deep) transitions.push({ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: deep });
+  const transitions: s3.Transition[] = kept.map(([, after, , storageClass]) => ({ storageClass, transitionAfter: after }));
   return { transitions, expireAfter: expire, noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(30) };
 }
 

@@ -12,11 +12,18 @@ function show(value: unknown): string {
   if (value instanceof Duration) {
     // Exact seconds: toHumanString() rounds 4001 s to '1 hour 6 minutes'.
     const seconds = value.toSeconds({ integral: false });
-    return `${seconds} second${seconds === 1 ? '' : 's'}`;
+    for (const [unit, size] of [['day', 86400], ['hour', 3600], ['minute', 60]] as const) {
+      if (seconds > 0 && seconds % size === 0) return plural(seconds / size, unit);
+    }
+    return plural(seconds, 'second');
   }
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return JSON.stringify(value);
   return String(value);
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
 /** Whole seconds of a literal duration; undefined for none or an unresolved token (checked by AWS instead). */
