@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vm from 'vm';
 import { App, Duration, RemovalPolicy, Stack, aws_certificatemanager as acm, aws_dynamodb as dynamodb, aws_ecs as ecs, aws_ec2 as ec2, aws_kms as kms, aws_rds as rds, aws_secretsmanager as sm } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { nagFindings } from './helpers/nag';
 import { ACCOUNT, image, itemsService, seoulApp, virginiaApp, zone } from './three-tier-app.fixtures';
 import {
   CostProfile, DataStore, DataTier, DatabaseAccess, EdgeWebAcl, LogArchiveBucket, NatMode, Network, ServicePlacement, ThreeTierApp,
@@ -880,5 +881,47 @@ describe('service ids', () => {
 
   test('an id with spaces and non-ASCII letters is valid', () => {
     expect(() => virginiaApp({ services: [{ ...itemsService, id: 'Items Lager 商品' }] })).not.toThrow();
+  });
+});
+
+describe('two systems on one log archive', () => {
+  const build = () => {
+    const app = new App();
+    const stack = new Stack(app, 'System', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const logArchive = new LogArchiveBucket(stack, 'Logs');
+    const shop = new ThreeTierApp(stack, 'Shop', { logArchive, services: [{ ...itemsService, id: 'Items' }] });
+    const blog = new ThreeTierApp(stack, 'Blog', { logArchive, services: [{ ...itemsService, id: 'Posts' }] });
+    return { stack, shop, blog, template: Template.fromStack(stack) };
+  };
+
+  test('each system logs CloudFront under its own folder, named after the system', () => {
+    const { shop, blog, template } = build();
+    expect([shop.webTier.cloudFrontLogName, blog.webTier.cloudFrontLogName]).toEqual(['shop', 'blog']);
+    const prefixes = Object.values<any>(template.findResources('AWS::CloudFront::Distribution'))
+      .map((d) => d.Properties.DistributionConfig.Logging.Prefix).sort();
+    expect(prefixes).toEqual(['cloudfront/blog/', 'cloudfront/shop/']);
+  });
+
+  test('both stay queryable: a saved query per system filters on its partition', () => {
+    const { template } = build();
+    for (const name of ['shop', 'blog']) {
+      template.hasResourceProperties('AWS::Athena::NamedQuery', {
+        Name: `cloudfront-${name}-top-errors`, QueryString: Match.stringLikeRegexp(`distribution = '${name}'`),
+      });
+    }
+  });
+
+  test('the two systems pass the rule packs together', () => {
+    const { stack } = build();
+    expect(nagFindings(stack).map((f) => `${f.rule} on ${f.resource}`)).toEqual([]);
+  });
+
+  test('a system whose path has no Latin letters still gets a valid, distinct log folder', () => {
+    const stack = new Stack(new App(), 'System', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const logArchive = new LogArchiveBucket(stack, 'Logs');
+    const a = new ThreeTierApp(stack, '商店', { logArchive, services: [itemsService] });
+    const b = new ThreeTierApp(stack, 'Bücher Laden', { logArchive, services: [itemsService] });
+    expect(a.webTier.cloudFrontLogName).toMatch(/^system-[0-9a-f]{8}$/);
+    expect(b.webTier.cloudFrontLogName).toBe('bucher-laden');
   });
 });

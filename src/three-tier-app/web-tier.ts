@@ -7,6 +7,7 @@ import {
 import { Construct } from 'constructs';
 import { EdgeDomainProps, EdgeWebAcl } from './edge';
 import { LogArchiveBucket } from '../log-archive-bucket';
+import { foldToAscii, shortHash } from '../private/cfn-text';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { acknowledgeBucketDeploymentGrants, acknowledgeSingletonFunction } from '../private/provider-functions';
 import { arnRegion, stackRegion } from '../private/region';
@@ -121,6 +122,8 @@ export class WebTier extends Construct {
   public readonly siteDeployment?: s3deploy.BucketDeployment;
   /** The URL viewers use (`https://` + custom domain or CloudFront domain). */
   public readonly url: string;
+  /** The folder of this distribution's logs in the archive (`cloudfront/<name>/`) and its `distribution` partition value. */
+  public readonly cloudFrontLogName: string;
   /** The load balancer as a CloudFront origin (one VPC origin), when `apiLoadBalancer` is given. */
   public readonly apiOrigin?: cloudfront.IOrigin;
   private readonly apiPaths: string[] = [];
@@ -198,7 +201,10 @@ export class WebTier extends Construct {
       priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_ALL,
       webAclId: this.webAcl?.webAclArn,
     });
-    props.logArchive.addCloudFrontDistribution(this.distribution);
+    // Named after the system (its construct path), so that systems sharing one archive keep their
+    // CloudFront logs apart: cloudfront/<system>/, queried with WHERE distribution = '<system>'.
+    this.cloudFrontLogName = cloudFrontLogName(this.node.scope ?? this);
+    props.logArchive.addCloudFrontDistribution(this.distribution, { name: this.cloudFrontLogName });
     acknowledge(this.distribution, [
       { id: 'AwsSolutions-CFR1', reason: 'The site serves every country; add geoRestriction through the distribution if yours must not.' },
       ...(this.certificate ? [] : [{
@@ -345,4 +351,11 @@ function assertCrossRegion(scope: Construct, other: Construct, what: string): vo
     throw new Error(`WebTier: the ${what} is in ${stackRegion(other)} and this stack is in ${stackRegion(scope) ?? 'no fixed region'}; ` +
       `set crossRegionReferences: true on stack '${here.stackName}' (and give it an explicit env.region).`);
   }
+}
+
+/** `shop` for a system at `Stack/Shop`: the path below the stack, lower case, in the characters a log folder takes. */
+function cloudFrontLogName(system: Construct): string {
+  const below = system.node.scopes.slice(system.node.scopes.indexOf(Stack.of(system)) + 1).map((c) => c.node.id).join('-');
+  const name = foldToAscii(below).toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 60);
+  return name === '' ? `system-${shortHash(system.node.path)}` : name;
 }
