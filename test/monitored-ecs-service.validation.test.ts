@@ -2,7 +2,7 @@
 // each row names the prop, a value just outside what AWS accepts, and the message; the valid row
 // beside it is the boundary, which must synthesize. Messages follow one format:
 // `<construct path>: <prop> <value> is invalid: <rule>. <how to fix>`.
-import { Duration, Lazy, Token, aws_applicationautoscaling as appscaling, aws_certificatemanager as acm } from 'aws-cdk-lib';
+import { App, Duration, Lazy, Stack, Token, aws_applicationautoscaling as appscaling, aws_certificatemanager as acm } from 'aws-cdk-lib';
 import { LogArchiveBucket, MonitoredEcsService, MonitoredEcsServiceProps, ServiceLoadBalancer, SharedListenerOptions } from '../src';
 import { newStack } from './fixtures';
 import { IMAGE, defaultService } from './monitored-ecs-service.fixtures';
@@ -204,5 +204,35 @@ describe('names (ECS, Chatbot)', () => {
   test.each(ROWS)('AWS constraint: %s fails, naming the prop and the value', (_rule, bad, good, message) => {
     expect(() => defaultService(newStack(), bad)).toThrow(message);
     expect(() => defaultService(newStack(), good)).not.toThrow();
+  });
+});
+
+describe('regions and scopes (ACM, WAF)', () => {
+  const seoul = (options: { certificateRegion?: string; webAclArn?: string }) => () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'ap-northeast-2' } });
+    const accessLogs = new LogArchiveBucket(stack, 'Logs');
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate',
+      `arn:aws:acm:${options.certificateRegion ?? 'ap-northeast-2'}:111111111111:certificate/abc`);
+    defaultService(stack, { loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, accessLogs, webAclArn: options.webAclArn }) });
+  };
+  const acl = (scope: string, region: string) => `arn:aws:wafv2:${region}:111111111111:${scope}/webacl/shop/0123abcd-0123-4567-89ab-0123456789ab`;
+
+  test('AWS constraint: a load balancer certificate must be in the load balancer\'s Region', () => {
+    expect(seoul({ certificateRegion: 'us-east-1' })).toThrow(
+      /^Test\/Api: loadBalancer.certificate "arn:aws:acm:us-east-1:111111111111:certificate\/abc" is invalid: a load balancer takes ACM certificates from its own Region \(ap-northeast-2\), and this one is from us-east-1\. Request or import the certificate in ap-northeast-2/);
+    expect(seoul({})).not.toThrow();
+  });
+
+  test('AWS constraint: a load balancer web ACL must be REGIONAL scope, not CLOUDFRONT', () => {
+    expect(seoul({ webAclArn: acl('global', 'us-east-1') })).toThrow(/loadBalancer.webAclArn ".*global\/webacl.*" is invalid: .*this one is CLOUDFRONT scope/);
+    expect(seoul({ webAclArn: acl('regional', 'ap-northeast-2') })).not.toThrow();
+  });
+
+  test('AWS constraint: a load balancer web ACL must be in the load balancer\'s Region', () => {
+    expect(seoul({ webAclArn: acl('regional', 'us-west-2') })).toThrow(/loadBalancer.webAclArn ".*" is invalid: .*this one is from us-west-2/);
+  });
+
+  test('a certificate or web ACL that is a token is left to AWS', () => {
+    expect(seoul({ webAclArn: Lazy.string({ produce: () => 'x' }) })).not.toThrow();
   });
 });

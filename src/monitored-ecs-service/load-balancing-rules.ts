@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { NewLoadBalancerOptions, SharedListenerOptions } from './load-balancer';
+import { arnRegion } from '../private/region';
 import { checkRange, checkSeconds, invalid, literalSeconds, literalString } from '../private/validate';
 
 /** The target group's health check as the user gave it (see `TargetHealthCheck`). */
@@ -52,9 +53,29 @@ function validSuccessCodes(codes: string): boolean {
   });
 }
 
-/** Load balancer attributes: idle timeout 1-4000 s. */
-export function checkNewLoadBalancer(path: string, options: NewLoadBalancerOptions): void {
+/**
+ * Load balancer attributes: idle timeout 1-4000 s; an ACM certificate from the load balancer's
+ * Region; a web ACL of REGIONAL scope (a CloudFront-scope one cannot attach) from that Region.
+ */
+export function checkNewLoadBalancer(path: string, options: NewLoadBalancerOptions, region: string | undefined): void {
   checkSeconds(path, 'loadBalancer.idleTimeout', options.idleTimeout, 1, 4000, 'an Application Load Balancer idle timeout');
+  const certificateArn = literalString(options.certificate.certificateArn);
+  const certificateRegion = certificateArn?.startsWith('arn:') ? arnRegion(certificateArn) : undefined;
+  if (region && certificateRegion && certificateRegion !== region) {
+    throw invalid(path, 'loadBalancer.certificate', options.certificate.certificateArn,
+      `a load balancer takes ACM certificates from its own Region (${region}), and this one is from ${certificateRegion}`,
+      `Request or import the certificate in ${region}.`);
+  }
+  const acl = literalString(options.webAclArn);
+  if (acl !== undefined) {
+    const scope = /:(regional|global)\/webacl\//.exec(acl)?.[1];
+    const aclRegion = acl.startsWith('arn:') ? arnRegion(acl) : undefined;
+    if (scope !== 'regional' || (region && aclRegion && aclRegion !== region)) {
+      throw invalid(path, 'loadBalancer.webAclArn', acl,
+        `a load balancer takes a WAF web ACL of REGIONAL scope from its own Region (${region ?? 'the stack\'s'}); ${scope === 'global' ? 'this one is CLOUDFRONT scope' : scope ? `this one is from ${aclRegion}` : 'this is not a WAFv2 web ACL ARN'}`,
+        'Create the web ACL with scope REGIONAL in the load balancer\'s Region (a CLOUDFRONT-scope ACL belongs on a distribution).');
+    }
+  }
 }
 
 /**

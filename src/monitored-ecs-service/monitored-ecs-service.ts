@@ -16,6 +16,7 @@ import { PrometheusOptions, addPrometheusSidecar } from './prometheus';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { ec2Description } from '../private/cfn-text';
 import { acknowledge, inCompliancePacks } from '../private/nag';
+import { stackRegion } from '../private/region';
 import { defaultPrivateSubnets } from '../private/subnets';
 import { checkRange, invalid, literalNumber, literalString } from '../private/validate';
 
@@ -775,7 +776,7 @@ function validateProps(scope: Construct, props: MonitoredEcsServiceProps, n: Res
     throw new Error(`MonitoredEcsService: containerPort ${n.containerPort} is not a TCP port.`);
   }
   checkTargetGroup(scope.node.path, props.healthCheck ?? {}, props.deregistrationDelay);
-  if (props.loadBalancer._newOptions) checkNewLoadBalancer(scope.node.path, props.loadBalancer._newOptions);
+  if (props.loadBalancer._newOptions) checkNewLoadBalancer(scope.node.path, props.loadBalancer._newOptions, stackRegion(scope));
   for (const [name, value] of [['cpuTargetPercent', props.cpuTargetPercent], ['memoryTargetPercent', props.memoryTargetPercent]] as const) {
     const target = literalNumber(value);
     if (target !== undefined && (target < 0 || target > 100 || (target > 0 && target < 1))) {

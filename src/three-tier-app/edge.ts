@@ -3,6 +3,7 @@ import {
   aws_certificatemanager as acm, aws_logs as logs, aws_route53 as route53, aws_wafv2 as wafv2,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { checkDomain } from '../private/domain';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { stackRegion } from '../private/region';
 
@@ -151,6 +152,7 @@ export class ThreeTierEdgeStack extends Stack {
     }
     this.webAcl = new EdgeWebAcl(this, 'WebAcl', props.webAcl);
     if (props.domain) {
+      checkDomain(this.node.path, 'domain.domainName', props.domain.domainName, props.domain.hostedZone, true);
       this.domain = props.domain;
       this.certificate = new acm.Certificate(this, 'Certificate', {
         domainName: props.domain.domainName,

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { EdgeDomainProps, EdgeWebAcl } from './edge';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { foldToAscii, shortHash } from '../private/cfn-text';
+import { checkDomain } from '../private/domain';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { acknowledgeBucketDeploymentGrants, acknowledgeSingletonFunction } from '../private/provider-functions';
 import { arnRegion, stackRegion } from '../private/region';
@@ -295,6 +296,8 @@ export class WebTier extends Construct {
 
   private resolveCertificate(domain: WebDomainProps | undefined, region: string | undefined): acm.ICertificate | undefined {
     if (!domain) return undefined;
+    // Reported at the system (ThreeTierApp's `domain`) when the web tier is part of one.
+    checkDomain((this.node.scope ?? this).node.path, 'domain.domainName', domain.domainName, domain.hostedZone, !domain.certificate);
     if (domain.certificate) {
       const certRegion = arnRegion(domain.certificate.certificateArn) ?? stackRegion(domain.certificate);
       if (certRegion !== 'us-east-1') {

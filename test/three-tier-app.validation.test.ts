@@ -1,0 +1,42 @@
+// Domains AWS would reject fail at synth, on ThreeTierApp and on the edge stack alike (issue #16,
+// domains): `<construct path>: <prop> <value> is invalid: <rule>. <how to fix>`.
+import { App, Lazy, Stack, aws_route53 as route53 } from 'aws-cdk-lib';
+import { ACCOUNT, itemsService } from './three-tier-app.fixtures';
+import { ThreeTierApp, ThreeTierEdgeStack } from '../src';
+
+const zoneIn = (stack: Stack) => route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+const onApp = (domainName: string) => () => {
+  const stack = new Stack(new App(), 'System', { env: { account: ACCOUNT, region: 'us-east-1' } });
+  new ThreeTierApp(stack, 'Shop', { services: [itemsService], domain: { domainName, hostedZone: zoneIn(stack) } });
+};
+const onEdge = (domainName: string) => () => {
+  const app = new App();
+  const zones = new Stack(app, 'Zones', { env: { account: ACCOUNT, region: 'us-east-1' } });
+  new ThreeTierEdgeStack(app, 'Edge', { env: { account: ACCOUNT, region: 'us-east-1' }, domain: { domainName, hostedZone: zoneIn(zones) } });
+};
+
+const ROWS: Array<[string, string, string, RegExp]> = [
+  ['a scheme', 'https://shop.example.com', 'shop.example.com', /domain.domainName "https:\/\/shop.example.com" is invalid: a domain is a bare DNS name.*Give it as 'shop.example.com'/],
+  ['a port', 'shop.example.com:443', 'www.shop.example.com', /domain.domainName "shop.example.com:443" is invalid/],
+  ['a path', 'shop.example.com/app', 'example.com', /domain.domainName "shop.example.com\/app" is invalid/],
+  ['a label starting with a hyphen', '-shop.example.com', 'shop-1.example.com', /domain.domainName "-shop.example.com" is invalid/],
+  ['a label of 64 characters', `${'a'.repeat(64)}.b.example.com`, `${'a'.repeat(50)}.b.example.com`, /is invalid: a domain is a bare DNS name/],
+  ['more than ACM\'s 64 characters', `${'a'.repeat(53)}.example.com`, `${'a'.repeat(52)}.example.com`, /is invalid: ACM names a certificate's domain in at most 64 characters/],
+  ['a name outside the hosted zone', 'shop.example.org', '*.example.com', /domain.domainName "shop.example.org" is invalid: the domain is not inside the hosted zone example.com.*Use a name ending in 'example.com'/],
+  ['a look-alike outside the zone', 'shopexample.com', 'Shop.Example.com', /domain.domainName "shopexample.com" is invalid: the domain is not inside the hosted zone/],
+];
+
+describe.each([
+  ['ThreeTierApp', onApp, /^System\/Shop: /],
+  ['ThreeTierEdgeStack', onEdge, /^Edge: /],
+])('%s domain', (_where, build, at) => {
+  test.each(ROWS)('AWS constraint: a domain with %s fails, naming the prop and the value', (_rule, bad, good, message) => {
+    expect(build(bad)).toThrow(message);
+    expect(build(bad)).toThrow(at);
+    expect(build(good)).not.toThrow();
+  });
+});
+
+test('a domain that is a token is left to AWS', () => {
+  expect(onEdge(Lazy.string({ produce: () => 'https://not a domain' }))).not.toThrow();
+});
