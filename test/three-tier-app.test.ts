@@ -661,13 +661,13 @@ describe('data tier', () => {
 
   test('fails on invalid capacity, readers, backups or pause settings', () => {
     const bad = (o: object) => () => virginiaApp({ database: DataStore.auroraPostgres(o) });
-    expect(bad({ minCapacity: 0.3 })).toThrow(/steps of 0.5/);
-    expect(bad({ minCapacity: 8, maxCapacity: 4 })).toThrow(/at least minCapacity/);
-    expect(bad({ readers: 16 })).toThrow(/readers must be/);
-    expect(bad({ backupRetention: Duration.days(40) })).toThrow(/backupRetention must be 1 to 35/);
-    expect(bad({ minCapacity: 0.5, autoPauseAfter: Duration.minutes(10) })).toThrow(/only applies when minCapacity is 0/);
-    expect(bad({ minCapacity: 0, autoPauseAfter: Duration.minutes(1) })).toThrow(/5 minutes to 1 day/);
-    expect(bad({ databaseName: '1app' })).toThrow(/must start with a letter/);
+    expect(bad({ minCapacity: 0.3 })).toThrow(/^System\/App\/Data: minCapacity 0.3 is invalid: Aurora Serverless v2 capacity is 0 to 256 ACUs in steps of 0.5/);
+    expect(bad({ minCapacity: 8, maxCapacity: 4 })).toThrow(/maxCapacity 4 is invalid: the maximum capacity is below the minimum \(8 ACUs\)/);
+    expect(bad({ readers: 16 })).toThrow(/readers 16 is invalid: an Aurora cluster has 0 to 15 readers/);
+    expect(bad({ backupRetention: Duration.days(40) })).toThrow(/backupRetention 40 days is invalid: Aurora keeps automated backups 1 to 35 whole days/);
+    expect(bad({ minCapacity: 0.5, autoPauseAfter: Duration.minutes(10) })).toThrow(/autoPauseAfter 10 minutes is invalid: it only applies when minCapacity is 0/);
+    expect(bad({ minCapacity: 0, autoPauseAfter: Duration.minutes(1) })).toThrow(/autoPauseAfter 1 minute is invalid: Aurora pauses after 5 minutes to 1 day/);
+    expect(bad({ databaseName: '1app' })).toThrow(/databaseName "1app" is invalid: an Aurora database name starts with a letter/);
   });
 
   test('Aurora MySQL listens on 3306 and exports its audit, error, general and slow query logs', () => {

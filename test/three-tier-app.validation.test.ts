@@ -2,7 +2,7 @@
 // domains): `<construct path>: <prop> <value> is invalid: <rule>. <how to fix>`.
 import { App, Lazy, Stack, aws_route53 as route53 } from 'aws-cdk-lib';
 import { ACCOUNT, itemsService } from './three-tier-app.fixtures';
-import { ThreeTierApp, ThreeTierEdgeStack } from '../src';
+import { CostProfile, DataStore, ThreeTierApp, ThreeTierEdgeStack } from '../src';
 
 const zoneIn = (stack: Stack) => route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
 const onApp = (domainName: string) => () => {
@@ -39,4 +39,27 @@ describe.each([
 
 test('a domain that is a token is left to AWS', () => {
   expect(onEdge(Lazy.string({ produce: () => 'https://not a domain' }))).not.toThrow();
+});
+
+describe('Aurora names and capacity', () => {
+  const withDatabase = (options: object, profile = CostProfile.development()) => () => {
+    const stack = new Stack(new App(), 'System', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    new ThreeTierApp(stack, 'Shop', { services: [itemsService], profile, database: DataStore.auroraPostgres(options) });
+  };
+
+  test.each([
+    ['a database name the engine keeps (postgres)', { databaseName: 'postgres' }, { databaseName: 'shop' }, /^System\/Shop\/Data: databaseName "postgres" is invalid: the engine reserves this name/],
+    ['a database name that is an SQL keyword', { databaseName: 'select' }, { databaseName: 'selection' }, /databaseName "select" is invalid: the engine reserves this name/],
+    ['a database name of 64 characters (PostgreSQL: 63)', { databaseName: 'a'.repeat(64) }, { databaseName: 'a'.repeat(63) }, /databaseName "a{64}" is invalid: an Aurora database name starts with a letter and has 1-63/],
+    ['a master user name the engine keeps (rdsadmin)', { masterUsername: 'rdsadmin' }, { masterUsername: 'shop_admin' }, /masterUsername "rdsadmin" is invalid: the engine reserves this name/],
+    ['a master user name of 17 characters', { masterUsername: 'a'.repeat(17) }, { masterUsername: 'a'.repeat(16) }, /masterUsername "a{17}" is invalid: an Aurora master user name starts with a letter and has 1-16/],
+    ['a master user name with a hyphen', { masterUsername: 'shop-admin' }, { masterUsername: 'shop_admin' }, /masterUsername "shop-admin" is invalid/],
+  ])('AWS constraint: %s fails, naming the prop and the value', (_rule, bad, good, message) => {
+    expect(withDatabase(bad)).toThrow(message);
+    expect(withDatabase(good)).not.toThrow();
+  });
+
+  test('minCapacity above the profile\'s maxCapacity names minCapacity, the prop the user set', () => {
+    expect(withDatabase({ minCapacity: 64 })).toThrow(/^System\/Shop\/Data: minCapacity 64 is invalid: the minimum capacity is above the maximum \(.* ACUs, the profile's default\)\. Lower minCapacity, or set maxCapacity to 64 or more/);
+  });
 });

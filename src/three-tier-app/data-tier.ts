@@ -8,6 +8,7 @@ import { ec2Description } from '../private/cfn-text';
 import { allowFromClient } from '../private/connections';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { acknowledgeSingletonFunction } from '../private/provider-functions';
+import { invalid } from '../private/validate';
 
 /** Options shared by both Aurora engines (Serverless v2). */
 export interface AuroraOptions {
@@ -284,11 +285,9 @@ export class DataTier extends Construct {
     const maxCapacity = o.maxCapacity ?? d.maxCapacity;
     const readers = o.readers ?? d.readers;
     const backupDays = (o.backupRetention ?? d.backupRetention).toDays();
-    validateAurora(store, minCapacity, maxCapacity, readers, backupDays, o.autoPauseAfter);
+    validateAurora(this.node.path, store, o, minCapacity, maxCapacity, readers, backupDays);
     const databaseName = o.databaseName ?? 'app';
-    if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(databaseName)) {
-      throw new Error(`DataTier: databaseName '${databaseName}' must start with a letter and hold only letters, digits and _ (max 63).`);
-    }
+    validateAuroraNames(this.node.path, store, databaseName, o.masterUsername);
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc, description: ec2Description(`Database of ${this.node.path}; admits the services only`), allowAllOutbound: false,
@@ -377,24 +376,68 @@ const AUTO_PAUSE_MINIMUMS: Record<string, Record<string, string>> = {
   'aurora-mysql': { 3: '3.08.0' },
 };
 
-function validateAurora(store: DataStore, min: number, max: number, readers: number, backupDays: number, pause?: Duration): void {
-  if (min < 0 || min > 256 || (min * 2) % 1 !== 0) {
-    throw new Error(`DataTier: minCapacity ${min} must be 0 to 256 in steps of 0.5.`);
+/**
+ * Names the engines keep for themselves, and common SQL reserved words: RDS refuses them as a
+ * database name or master user name ("can't be a word reserved by the database engine"). Not
+ * the engines' whole keyword lists.
+ */
+const RESERVED_NAMES = new Set([
+  'rdsadmin', 'rdsrepladmin', 'rds_superuser', 'postgres', 'template0', 'template1', 'mysql', 'sys', 'information_schema',
+  'performance_schema', 'public', 'user', 'select', 'table', 'all', 'and', 'or', 'not', 'null', 'from', 'where', 'group',
+  'order', 'grant', 'create', 'drop', 'database', 'schema', 'index', 'column', 'default', 'primary', 'key',
+]);
+
+function validateAuroraNames(path: string, store: DataStore, databaseName: string, masterUsername: string | undefined): void {
+  const maxDbName = store.kind === 'aurora-mysql' ? 64 : 63;
+  if (!Token.isUnresolved(databaseName)) {
+    if (!new RegExp(`^[A-Za-z][A-Za-z0-9_]{0,${maxDbName - 1}}$`).test(databaseName)) {
+      throw invalid(path, 'databaseName', databaseName,
+        `an Aurora database name starts with a letter and has 1-${maxDbName} letters, digits or underscores`, 'Use a name such as \'app\'.');
+    }
+    if (RESERVED_NAMES.has(databaseName.toLowerCase())) {
+      throw invalid(path, 'databaseName', databaseName, 'the engine reserves this name', 'Use another name, such as \'app\'.');
+    }
   }
-  if (max < 1 || max > 256 || (max * 2) % 1 !== 0 || max < min) {
-    throw new Error(`DataTier: maxCapacity ${max} must be 1 to 256 in steps of 0.5 and at least minCapacity (${min}).`);
+  if (masterUsername !== undefined && !Token.isUnresolved(masterUsername)) {
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(masterUsername)) {
+      throw invalid(path, 'masterUsername', masterUsername, 'an Aurora master user name starts with a letter and has 1-16 letters, digits or underscores',
+        'Use a name such as \'app_admin\'.');
+    }
+    if (RESERVED_NAMES.has(masterUsername.toLowerCase())) {
+      throw invalid(path, 'masterUsername', masterUsername, 'the engine reserves this name', 'Use another name, such as \'app_admin\'.');
+    }
+  }
+}
+
+function validateAurora(path: string, store: DataStore, o: AuroraOptions, min: number, max: number, readers: number, backupDays: number): void {
+  const pause = o.autoPauseAfter;
+  if (min < 0 || min > 256 || (min * 2) % 1 !== 0) {
+    throw invalid(path, 'minCapacity', min, 'Aurora Serverless v2 capacity is 0 to 256 ACUs in steps of 0.5', 'Use a value such as 0.5 or 2.');
+  }
+  if (max < 1 || max > 256 || (max * 2) % 1 !== 0) {
+    throw invalid(path, 'maxCapacity', max, 'Aurora Serverless v2 maximum capacity is 1 to 256 ACUs in steps of 0.5', 'Use a value such as 4 or 16.');
+  }
+  if (max < min) {
+    // Name the prop the user set: the other one is the profile's default.
+    if (o.maxCapacity === undefined) {
+      throw invalid(path, 'minCapacity', min, `the minimum capacity is above the maximum (${max} ACUs, the profile's default)`,
+        `Lower minCapacity, or set maxCapacity to ${min} or more.`);
+    }
+    throw invalid(path, 'maxCapacity', max, `the maximum capacity is below the minimum (${min} ACUs${o.minCapacity === undefined ? ', the profile\'s default' : ''})`,
+      `Raise maxCapacity to ${min} or more${o.minCapacity === undefined ? ', or set a lower minCapacity' : ', or lower minCapacity'}.`);
   }
   if (!Number.isInteger(readers) || readers < 0 || readers > 15) {
-    throw new Error(`DataTier: readers must be an integer from 0 to 15 (got ${readers}).`);
+    throw invalid(path, 'readers', readers, 'an Aurora cluster has 0 to 15 readers', 'Give a whole number from 0 to 15.');
   }
   if (!Number.isInteger(backupDays) || backupDays < 1 || backupDays > 35) {
-    throw new Error(`DataTier: backupRetention must be 1 to 35 whole days (got ${backupDays}).`);
+    throw invalid(path, 'backupRetention', o.backupRetention ?? Duration.days(backupDays), 'Aurora keeps automated backups 1 to 35 whole days',
+      'Give backupRetention from 1 to 35 days.');
   }
   if (pause && min !== 0) {
-    throw new Error('DataTier: autoPauseAfter only applies when minCapacity is 0; remove it or set minCapacity: 0.');
+    throw invalid(path, 'autoPauseAfter', pause, `it only applies when minCapacity is 0, and it is ${min}`, 'Remove autoPauseAfter, or set minCapacity: 0.');
   }
-  if (pause && (pause.toSeconds() < 300 || pause.toSeconds() > 86400)) {
-    throw new Error(`DataTier: autoPauseAfter must be 5 minutes to 1 day (got ${pause.toSeconds()} s).`);
+  if (pause && !pause.isUnresolved() && (pause.toSeconds() < 300 || pause.toSeconds() > 86400)) {
+    throw invalid(path, 'autoPauseAfter', pause, 'Aurora pauses after 5 minutes to 1 day without connections', 'Give a duration from 5 minutes to 1 day.');
   }
   if (min === 0 && store._fullVersion && !Token.isUnresolved(store._fullVersion)) {
     // Aurora MySQL versions read '8.0.mysql_aurora.3.10.0'; the Aurora part decides.
