@@ -440,7 +440,7 @@ describe('app tier', () => {
   });
 
   test('fails when two services route the same paths', () => {
-    expect(() => virginiaApp({ services: [{ id: 'A', image }, { id: 'B', image }] })).toThrow(/routes the same paths and hosts as 'A'/);
+    expect(() => virginiaApp({ services: [{ id: 'A', image }, { id: 'B', image }] })).toThrow(/^System\/App\/App: service 'B' pathPatterns\/hostHeaders .* is invalid: service 'A' already routes the same paths and hosts/);
   });
 
   test('security groups chain web → app → data only', () => {
@@ -876,7 +876,7 @@ describe('service ids', () => {
 
   test('fails on a duplicate service id, naming it, not with CDK\'s generic construct-id clash', () => {
     expect(() => virginiaApp({ services: [itemsService, { ...itemsService, pathPatterns: ['/other/*'] }] }))
-      .toThrow(/^System\/App\/App: service id 'Items' is invalid: another service of this app tier already has it/);
+      .toThrow(/^System\/App\/App: service id "Items" is invalid: another service of this app tier already has it/);
   });
 
   test('an id with spaces and non-ASCII letters is valid', () => {

@@ -2,7 +2,7 @@
 // domains): `<construct path>: <prop> <value> is invalid: <rule>. <how to fix>`.
 import { App, Lazy, Stack, aws_route53 as route53 } from 'aws-cdk-lib';
 import { ACCOUNT, itemsService } from './three-tier-app.fixtures';
-import { CostProfile, DataStore, ThreeTierApp, ThreeTierEdgeStack } from '../src';
+import { CostProfile, DataStore, ThreeTierApp, ThreeTierEdgeStack, ThreeTierServiceDefinition } from '../src';
 
 const zoneIn = (stack: Stack) => route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
 const onApp = (domainName: string) => () => {
@@ -61,5 +61,26 @@ describe('Aurora names and capacity', () => {
 
   test('minCapacity above the profile\'s maxCapacity names minCapacity, the prop the user set', () => {
     expect(withDatabase({ minCapacity: 64 })).toThrow(/^System\/Shop\/Data: minCapacity 64 is invalid: the minimum capacity is above the maximum \(.* ACUs, the profile's default\)\. Lower minCapacity, or set maxCapacity to 64 or more/);
+  });
+});
+
+describe('routing on the shared listener', () => {
+  const withServices = (services: ThreeTierServiceDefinition[]) => () => {
+    const stack = new Stack(new App(), 'System', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    new ThreeTierApp(stack, 'Shop', { services, apiPathPattern: '/app/*' });
+  };
+  const svc = (id: string, priority: number, pathPatterns: string[]): ThreeTierServiceDefinition => ({ ...itemsService, id, priority, pathPatterns });
+
+  test('AWS constraint (ALB rule order): a catch-all path before a specific one fails, naming both services', () => {
+    expect(withServices([svc('Web', 10, ['/*']), svc('Api', 20, ['/app/api/*'])]))
+      .toThrow(/^System\/Shop\/App: service 'Web' pathPatterns \["\/\*"\] is invalid: at priority 10 it takes every request before service 'Api' \(priority 20\) is considered\. Give 'Web' a priority above every other service's/);
+  });
+
+  test('the same, whichever service is added first', () => {
+    expect(withServices([svc('Api', 20, ['/app/api/*']), svc('Web', 10, ['/*'])])).toThrow(/service 'Web' pathPatterns \["\/\*"\] is invalid: at priority 10 it takes every request before service 'Api'/);
+  });
+
+  test('a catch-all evaluated last is valid', () => {
+    expect(withServices([svc('Api', 10, ['/app/api/*']), svc('Web', 20, ['/*'])])).not.toThrow();
   });
 });

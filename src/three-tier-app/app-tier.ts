@@ -7,6 +7,7 @@ import { ec2Description } from '../private/cfn-text';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { listenerPaths } from '../private/routes';
 import { defaultPrivateSubnets } from '../private/subnets';
+import { invalid } from '../private/validate';
 
 /** Services past which the shared security groups near their default quota of 60 rules a direction. */
 const SECURITY_GROUP_RULE_SERVICES = 55;
@@ -120,6 +121,7 @@ export class AppTier extends Construct {
   public readonly alarmTopic: sns.ITopic;
   /** The services, in the order they were added. */
   public readonly services: MonitoredEcsService[] = [];
+  private readonly ruleOrder: Array<{ id: string; priority: number; catchAll: boolean }> = [];
 
   private readonly vpc: ec2.IVpc;
   private readonly vpcSubnets?: ec2.SubnetSelection;
@@ -184,22 +186,34 @@ export class AppTier extends Construct {
   /** Run a service behind the shared listener. */
   public addService(id: string, options: AppServiceOptions): MonitoredEcsService {
     if (id.trim() === '') {
-      throw new Error(`${this.node.path}: service id ${JSON.stringify(id)} is invalid: a service needs a non-empty id, which names its constructs and alarms. ` +
-        'Give it an id such as \'Items\'.');
+      throw invalid(this.node.path, 'service id', id, 'a service needs a non-empty id, which names its constructs and alarms', 'Give it an id such as \'Items\'.');
     }
     const taken = this.services.find((s) => s.node.id === id);
     if (taken) {
-      throw new Error(`${this.node.path}: service id '${id}' is invalid: another service of this app tier already has it. Give each service its own id.`);
+      throw invalid(this.node.path, 'service id', id, 'another service of this app tier already has it', 'Give each service its own id.');
     }
     const pathPatterns = listenerPaths(options.pathPatterns, options.hostHeaders);
     const priority = options.priority ?? (this.services.length + 1) * 10;
     const routeKey = JSON.stringify([pathPatterns ?? [], options.hostHeaders ?? []]);
     const clash = this.routes.get(routeKey);
     if (clash) {
-      throw new Error(`AppTier: service '${id}' routes the same paths and hosts as '${clash}' (${routeKey}); ` +
-        'give one of them other pathPatterns or hostHeaders, or the second never receives traffic.');
+      throw invalid(this.node.path, `service '${id}' pathPatterns/hostHeaders`, routeKey,
+        `service '${clash}' already routes the same paths and hosts, so one of them would never receive traffic`,
+        'Give one of them other pathPatterns or hostHeaders.');
     }
     this.routes.set(routeKey, id);
+    // The listener evaluates rules by ascending priority: a catch-all path ('/*') without a host
+    // condition takes every request, so every rule after it would never be reached.
+    const catchAll = !options.hostHeaders?.length && (pathPatterns ?? []).some((p) => p === '/*' || p === '*');
+    for (const other of this.ruleOrder) {
+      const [first, later] = other.priority < priority ? [other, { id, priority, catchAll }] : [{ id, priority, catchAll }, other];
+      if (first.catchAll && later.priority > first.priority) {
+        throw invalid(this.node.path, `service '${first.id}' pathPatterns`, ['/*'],
+          `at priority ${first.priority} it takes every request before service '${later.id}' (priority ${later.priority}) is considered`,
+          `Give '${first.id}' a priority above every other service's (it is then evaluated last), or narrower pathPatterns.`);
+      }
+    }
+    this.ruleOrder.push({ id, priority, catchAll });
     // A profile's task size applies as a pair, so a service that sets one of them keeps a valid pair.
     const sized = options.cpu !== undefined || options.memoryLimitMiB !== undefined;
     const scope = this.placement === ServicePlacement.NESTED_STACKS
