@@ -429,14 +429,14 @@ describe('shared load balancer', () => {
 
 describe('validation', () => {
   test('AWS constraint: Fargate accepts only documented CPU/memory pairs', () => {
-    expect(() => defaultService(newStack(), { cpu: 256, memoryLimitMiB: 4096 })).toThrow(/memoryLimitMiB 4096 is not valid with cpu 256; Fargate accepts 512-2048 MiB/);
-    expect(() => defaultService(newStack(), { cpu: 300 })).toThrow(/cpu 300 is not a Fargate size/);
+    expect(() => defaultService(newStack(), { cpu: 256, memoryLimitMiB: 4096 })).toThrow(/^Test\/Api: memoryLimitMiB 4096 is invalid: it is not valid with cpu 256; Fargate accepts 512-2048 MiB/);
+    expect(() => defaultService(newStack(), { cpu: 300 })).toThrow(/^Test\/Api: cpu 300 is invalid: cpu 300 is not a Fargate size\. Use one of 256, 512/);
     expect(() => defaultService(newStack(), { cpu: 8192, memoryLimitMiB: 18432 })).toThrow(/steps of 4096/);
     expect(() => defaultService(newStack(), { cpu: 1024, memoryLimitMiB: 8192 })).not.toThrow();
   });
 
   test('fails when minTasks > maxTasks', () => {
-    expect(() => defaultService(newStack(), { minTasks: 5, maxTasks: 2 })).toThrow(/minTasks \(5\) is greater than maxTasks \(2\)/);
+    expect(() => defaultService(newStack(), { minTasks: 5, maxTasks: 2 })).toThrow(/^Test\/Api: minTasks 5 is invalid: minTasks \(5\) must not exceed maxTasks \(2\)/);
   });
 
   test('fails when the health check path lacks a leading slash', () => {
@@ -449,7 +449,7 @@ describe('validation', () => {
   });
 
   test('fails on a Spot share outside 0..1', () => {
-    expect(() => defaultService(newStack(), { spotShare: 1.5 })).toThrow(/spotShare must be between 0 and 1/);
+    expect(() => defaultService(newStack(), { spotShare: 1.5 })).toThrow(/^Test\/Api: spotShare 1.5 is invalid: the share of tasks on Fargate Spot is from 0 to 1/);
   });
 
   test('fails without a vpc or a cluster', () => {

@@ -1,3 +1,5 @@
+import { invalid } from '../private/validate';
+
 /** Memory sizes (MiB) Fargate accepts for each CPU size (CPU units), from the ECS developer guide. */
 const FARGATE_SIZES: Record<number, number[]> = {
   256: [512, 1024, 2048],
@@ -16,16 +18,16 @@ function range(from: number, to: number, step: number): number[] {
 }
 
 /** Throw a helpful error unless `cpu`/`memoryMiB` is a task size Fargate accepts. */
-export function validateFargateSize(cpu: number, memoryMiB: number): void {
+export function validateFargateSize(path: string, cpu: number, memoryMiB: number): void {
   const memories = FARGATE_SIZES[cpu];
   if (!memories) {
-    throw new Error(`MonitoredEcsService: cpu ${cpu} is not a Fargate size; use one of ${Object.keys(FARGATE_SIZES).join(', ')}.`);
+    throw invalid(path, 'cpu', cpu, `cpu ${cpu} is not a Fargate size`, `Use one of ${Object.keys(FARGATE_SIZES).join(', ')}.`);
   }
   if (!memories.includes(memoryMiB)) {
     const first = memories[0];
     const last = memories[memories.length - 1];
     const step = memories.length > 1 ? memories[1] - memories[0] : 0;
-    throw new Error(`MonitoredEcsService: memoryLimitMiB ${memoryMiB} is not valid with cpu ${cpu}; Fargate accepts ${first}-${last} MiB` +
-      (step ? ` in steps of ${step}.` : '.'));
+    throw invalid(path, 'memoryLimitMiB', memoryMiB, `it is not valid with cpu ${cpu}; Fargate accepts ${first}-${last} MiB${step ? ` in steps of ${step}` : ''}`,
+      `Give memoryLimitMiB from ${first} to ${last}${step ? ` in steps of ${step}` : ''}, or another cpu.`);
   }
 }

@@ -762,18 +762,21 @@ interface ResolvedNumbers {
 }
 
 function validateProps(scope: Construct, props: MonitoredEcsServiceProps, n: ResolvedNumbers): void {
-  validateFargateSize(n.cpu, n.memoryLimitMiB);
+  const path = scope.node.path;
+  validateFargateSize(path, n.cpu, n.memoryLimitMiB);
   if (!Number.isInteger(n.minTasks) || n.minTasks < 1) {
-    throw new Error(`MonitoredEcsService: minTasks must be an integer >= 1 (got ${n.minTasks}); rolling deployments need a task to keep serving.`);
+    throw invalid(path, 'minTasks', n.minTasks, 'a service keeps a whole number of at least 1 task: rolling deployments need one to keep serving',
+      'Give minTasks 1 or more.');
   }
   if (n.minTasks > n.maxTasks) {
-    throw new Error(`MonitoredEcsService: minTasks (${n.minTasks}) is greater than maxTasks (${n.maxTasks}).`);
+    throw invalid(path, props.minTasks === undefined ? 'maxTasks' : 'minTasks', props.minTasks === undefined ? n.maxTasks : n.minTasks,
+      `minTasks (${n.minTasks}) must not exceed maxTasks (${n.maxTasks})`, 'Lower minTasks or raise maxTasks.');
   }
   if (n.spotShare < 0 || n.spotShare > 1) {
-    throw new Error(`MonitoredEcsService: spotShare must be between 0 and 1 (got ${n.spotShare}).`);
+    throw invalid(path, 'spotShare', n.spotShare, 'the share of tasks on Fargate Spot is from 0 to 1', 'Give spotShare from 0 (no Spot) to 1 (all Spot).');
   }
   if (!Number.isInteger(n.containerPort) || n.containerPort < 1 || n.containerPort > 65535) {
-    throw new Error(`MonitoredEcsService: containerPort ${n.containerPort} is not a TCP port.`);
+    throw invalid(path, 'containerPort', n.containerPort, 'a container port is a TCP port from 1 to 65535', 'Give the port the container listens on, e.g. 8080.');
   }
   checkTargetGroup(scope.node.path, props.healthCheck ?? {}, props.deregistrationDelay);
   if (props.loadBalancer._newOptions) checkNewLoadBalancer(scope.node.path, props.loadBalancer._newOptions, stackRegion(scope));
