@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { albLogWriterPrincipals } from './elb-principal';
 import { cloudFrontErrorsSql, createLogQueries } from './queries';
 import { acknowledge, inCompliancePacks } from '../private/nag';
-import { invalid, literalSeconds, literalString } from '../private/validate';
+import { invalid, literalDays, literalString } from '../private/validate';
 
 /** How objects in the archive are encrypted at rest. */
 export enum LogArchiveEncryption {
@@ -707,7 +707,7 @@ interface ResolvedLifecycle {
 function validateLifecycle(scope: Construct, props: LogArchiveBucketProps): ResolvedLifecycle {
   const path = scope.node.path;
   const days = (prop: string, value: Duration | undefined): number | undefined => {
-    const d = literalSeconds(value) === undefined ? undefined : value!.toDays({ integral: false });
+    const d = literalDays(value);
     if (d !== undefined && (d < 1 || !Number.isInteger(d))) {
       throw invalid(path, prop, value, 'S3 lifecycle rules count whole days, from 1', `Give ${prop} a whole number of days.`);
     }
@@ -731,13 +731,14 @@ function validateLifecycle(scope: Construct, props: LogArchiveBucketProps): Reso
   });
 
   const ia = kept.find(([name]) => name === 'infrequentAccessAfter');
-  const iaDays = ia && literalSeconds(ia[1]) !== undefined ? ia[1].toDays({ integral: false }) : undefined;
+  const iaDays = literalDays(ia?.[1]);
   if (ia && iaDays !== undefined && iaDays < 30) {
     throw invalid(path, 'infrequentAccessAfter', ia[1], 'S3 moves objects to Standard-IA only after at least 30 days',
       'Give infrequentAccessAfter 30 days or more, or leave it out: with an expireAfter of 30 days or less the default tier is dropped.');
   }
   const gir = kept.find(([name]) => name === 'glacierInstantRetrievalAfter');
-  if (ia && gir && iaDays !== undefined && literalSeconds(gir[1]) !== undefined && gir[1].toDays({ integral: false }) - iaDays < 30) {
+  const girDays = literalDays(gir?.[1]);
+  if (gir && iaDays !== undefined && girDays !== undefined && girDays - iaDays < 30) {
     throw invalid(path, 'glacierInstantRetrievalAfter', gir[1], `S3 keeps objects 30 days in Standard-IA (entered after ${iaDays} days) before the next transition`,
       `Give glacierInstantRetrievalAfter ${iaDays + 30} days or more.`);
   }
@@ -745,10 +746,11 @@ function validateLifecycle(scope: Construct, props: LogArchiveBucketProps): Reso
   for (let i = 1; i < steps.length; i++) {
     const [prevName, prev] = steps[i - 1];
     const [name, value] = steps[i];
-    if (literalSeconds(prev) === undefined || literalSeconds(value) === undefined) continue;
-    if (value.toDays({ integral: false }) <= prev.toDays({ integral: false })) {
-      throw invalid(path, name, value, `S3 runs lifecycle steps in order, and ${name} must come after ${prevName} (${prev.toDays({ integral: false })} days)`,
-        `Make ${name} later than ${prev.toDays({ integral: false })} days, or move ${prevName} earlier.`);
+    const [prevDays, valueDays] = [literalDays(prev), literalDays(value)];
+    if (prevDays === undefined || valueDays === undefined) continue;
+    if (valueDays <= prevDays) {
+      throw invalid(path, name, value, `S3 runs lifecycle steps in order, and ${name} must come after ${prevName} (${prevDays} days)`,
+        `Make ${name} later than ${prevDays} days, or move ${prevName} earlier.`);
     }
   }
   if (props.objectLockRetention && expireDays !== undefined) {

@@ -1,7 +1,7 @@
-import { Aws, Token, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { Aws, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { foldToAscii, shortHash } from '../private/cfn-text';
-import { checkRange, invalid } from '../private/validate';
+import { checkRange, invalid, literalNumber } from '../private/validate';
 
 /** Settings of one alarm. */
 export interface AlarmOptions {
@@ -127,7 +127,8 @@ export function createServiceAlarms(scope: Construct, namePrefix: string, metric
     const threshold = opts.threshold ?? spec.threshold;
     const periods = opts.evaluationPeriods ?? spec.periods;
     const thresholdRule = THRESHOLD_RULES[spec.unit];
-    if (!Token.isUnresolved(threshold) && !(Number.isFinite(threshold) && thresholdRule.ok(threshold))) {
+    const literal = literalNumber(threshold);
+    if (literal !== undefined && !(Number.isFinite(literal) && thresholdRule.ok(literal))) {
       throw invalid(scope.node.path, `alarms.${spec.key}.threshold`, threshold, thresholdRule.rule,
         `Give another threshold, or switch the alarm off with alarms.${spec.key}.enabled: false.`);
     }

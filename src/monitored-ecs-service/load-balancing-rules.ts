@@ -1,24 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import { NewLoadBalancerOptions, SharedListenerOptions } from './load-balancer';
+import type { TargetHealthCheck } from './monitored-ecs-service';
 import { arnRegion } from '../private/region';
 import { checkRange, checkSeconds, invalid, literalSeconds, literalString } from '../private/validate';
-
-/** The target group's health check as the user gave it (see `TargetHealthCheck`). */
-interface HealthCheckInput {
-  readonly path?: string;
-  readonly healthyHttpCodes?: string;
-  readonly interval?: Duration;
-  readonly timeout?: Duration;
-  readonly healthyThresholdCount?: number;
-  readonly unhealthyThresholdCount?: number;
-}
 
 /**
  * Target group limits of Elastic Load Balancing: deregistration delay 0-3600 s; health check
  * interval 5-300 s, timeout 2-120 s and below the interval, thresholds 2-10, success codes
  * 200-499 (one, a list, or a range); path starting with '/'.
  */
-export function checkTargetGroup(path: string, hc: HealthCheckInput, deregistrationDelay: Duration | undefined): void {
+export function checkTargetGroup(path: string, hc: TargetHealthCheck, deregistrationDelay: Duration | undefined): void {
   checkSeconds(path, 'deregistrationDelay', deregistrationDelay, 0, 3600, 'a target group deregistration delay');
   const hcPath = literalString(hc.path);
   if (hcPath !== undefined && (!hcPath.startsWith('/') || hcPath.length > 1024)) {

@@ -32,6 +32,11 @@ export function literalSeconds(duration: Duration | undefined): number | undefin
   return duration.toSeconds({ integral: false });
 }
 
+/** Days (fractions kept) of a literal duration; undefined for none or an unresolved token. */
+export function literalDays(duration: Duration | undefined): number | undefined {
+  return literalSeconds(duration) === undefined ? undefined : duration!.toDays({ integral: false });
+}
+
 /** A literal number, or undefined for none or an unresolved token. */
 export function literalNumber(value: number | undefined): number | undefined {
   return value === undefined || Token.isUnresolved(value) ? undefined : value;
