@@ -165,7 +165,7 @@ describe('LogArchiveBucket props', () => {
   test('fails when encryptionKey is given without KMS encryption', () => {
     const stack = newStack();
     expect(() => new LogArchiveBucket(stack, 'Archive', { encryptionKey: new kms.Key(stack, 'K') }))
-      .toThrow(/encryptionKey is only used with encryption: LogArchiveEncryption.KMS/);
+      .toThrow(/^Test\/Archive: encryptionKey "Test\/K" is invalid: the key is used only with encryption: LogArchiveEncryption.KMS.*remove encryptionKey/);
   });
 });
 
@@ -182,32 +182,6 @@ describe('LogArchiveBucket name validation', () => {
 
   test('fails on a Glue database name Athena cannot use', () => {
     expect(() => new LogArchiveBucket(newStack(), 'A', { databaseName: 'Logs-DB' })).toThrow(/^Test\/A: databaseName "Logs-DB" is invalid: a Glue database name.*Use 'logs_db'/);
-  });
-});
-
-describe('LogArchiveBucket lifecycle constraints', () => {
-  test('S3 constraint: Standard-IA transition needs at least 30 days', () => {
-    expect(() => new LogArchiveBucket(newStack(), 'A', { infrequentAccessAfter: Duration.days(7) }))
-      .toThrow(/^Test\/A: infrequentAccessAfter 7 days is invalid: S3 moves objects to Standard-IA only after at least 30 days/);
-  });
-
-  test('S3 constraint: objects stay 30 days in Standard-IA before the next transition', () => {
-    expect(() => new LogArchiveBucket(newStack(), 'A', { glacierInstantRetrievalAfter: Duration.days(45) }))
-      .toThrow(/glacierInstantRetrievalAfter 45 days is invalid: S3 keeps objects 30 days in Standard-IA.*Give glacierInstantRetrievalAfter 60 days or more/);
-  });
-
-  test('S3 constraint: lifecycle steps must be in order (expiration after every transition the user set)', () => {
-    expect(() => new LogArchiveBucket(newStack(), 'A', { glacierInstantRetrievalAfter: Duration.days(90), expireAfter: Duration.days(60) }))
-      .toThrow(/expireAfter 60 days is invalid: S3 runs lifecycle steps in order, and expireAfter must come after glacierInstantRetrievalAfter \(90 days\)/);
-    expect(() => new LogArchiveBucket(newStack(), 'A', { deepArchiveAfter: Duration.days(90) }))
-      .toThrow(/deepArchiveAfter 90 days is invalid: .*must come after glacierInstantRetrievalAfter/);
-  });
-
-  test('S3 constraint: expiration and noncurrent-version expiration count whole days from 1', () => {
-    expect(() => new LogArchiveBucket(newStack(), 'A', { noncurrentVersionExpiration: Duration.hours(12) }))
-      .toThrow(/noncurrentVersionExpiration 12 hours is invalid: S3 lifecycle rules count whole days, from 1/);
-    expect(() => new LogArchiveBucket(newStack(), 'A', { expireAfter: Duration.hours(36) })).toThrow(/expireAfter 36 hours is invalid/);
-    expect(() => new LogArchiveBucket(newStack(), 'A', { expireAfter: Duration.days(1), noncurrentVersionExpiration: Duration.days(1) })).not.toThrow();
   });
 });
 
@@ -231,6 +205,16 @@ describe('LogArchiveBucket short retention (a development account)', () => {
   test('a transition the user set is never dropped: it must come before the expiry', () => {
     expect(() => rule({ expireAfter: Duration.days(14), infrequentAccessAfter: Duration.days(30) }))
       .toThrow(/expireAfter 14 days is invalid: S3 runs lifecycle steps in order, and expireAfter must come after infrequentAccessAfter \(30 days\)/);
+  });
+
+  test.each([
+    ['none: every object stays in S3 Standard until it expires', {}, undefined],
+    ['Standard-IA only', { infrequentAccessAfter: Duration.days(30) }, [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }]],
+    ['Glacier Instant Retrieval only', { glacierInstantRetrievalAfter: Duration.days(7) }, [{ StorageClass: 'GLACIER_IR', TransitionInDays: 7 }]],
+  ])('defaultTransitions: false is the off switch; the tiers given still apply (%s)', (_name, tiers, transitions) => {
+    const r = rule({ defaultTransitions: false, expireAfter: Duration.days(400), ...tiers });
+    expect(r.ExpirationInDays).toBe(400);
+    expect(r.Transitions).toEqual(transitions);
   });
 
   test('the default seven years keeps both tiers', () => {
@@ -382,7 +366,7 @@ describe('CloudFront standard logs', () => {
     const origin = new origins.HttpOrigin('example.com');
     archive.addCloudFrontDistribution(new cloudfront.Distribution(stack, 'A', { defaultBehavior: { origin } }), { name: 'site' });
     expect(() => archive.addCloudFrontDistribution(new cloudfront.Distribution(stack, 'B', { defaultBehavior: { origin } }), { name: 'site' }))
-      .toThrow(/two distributions log under cloudfront\/site\//);
+      .toThrow(/options.name "site" is invalid: another distribution already logs under cloudfront\/site\//);
   });
 });
 
@@ -626,7 +610,7 @@ describe('grants', () => {
     const actions = policy.Properties.PolicyDocument.Statement.flatMap((s: any) => [].concat(s.Action));
     expect(actions).toEqual(expect.arrayContaining(['athena:StartQueryExecution', 'glue:GetTable', 'glue:GetPartitions', 's3:GetObject*', 's3:PutObject']));
     expect(actions).not.toContain('s3:DeleteObject*');
-    const put = policy.Properties.PolicyDocument.Statement.find((s: any) => [].concat(s.Action).includes('s3:PutObject'));
+    const put = policy.Properties.PolicyDocument.Statement.find((s: any) => ([] as string[]).concat(s.Action).includes('s3:PutObject'));
     expect(JSON.stringify(put.Resource)).toMatch(/ArchiveQueryResultsBucket/);
     expect(JSON.stringify(put.Resource)).not.toMatch(/"ArchiveBucket[0-9A-F]{8}"/);
   });

@@ -456,7 +456,7 @@ describe('validation', () => {
     const stack = newStack();
     const made = defaultService(stack);
     expect(() => new MonitoredEcsService(stack, 'X', { image: IMAGE, loadBalancer: ServiceLoadBalancer.sharedListener(made.service.listener, { priority: 1, pathPatterns: ['/'] }) }))
-      .toThrow(/give either vpc or cluster/);
+      .toThrow(/vpc undefined is invalid: a service runs in a cluster, and none was given\. Give vpc/);
   });
 
   test('fails on a negative alarm threshold', () => {

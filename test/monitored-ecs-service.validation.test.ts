@@ -2,7 +2,7 @@
 // each row names the prop, a value just outside what AWS accepts, and the message; the valid row
 // beside it is the boundary, which must synthesize. Messages follow one format:
 // `<construct path>: <prop> <value> is invalid: <rule>. <how to fix>`.
-import { App, Duration, Lazy, Stack, Token, aws_applicationautoscaling as appscaling, aws_certificatemanager as acm } from 'aws-cdk-lib';
+import { App, Duration, Lazy, Stack, Token, aws_applicationautoscaling as appscaling, aws_certificatemanager as acm, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
 import { LogArchiveBucket, MonitoredEcsService, MonitoredEcsServiceProps, ServiceLoadBalancer, SharedListenerOptions } from '../src';
 import { newStack } from './fixtures';
 import { IMAGE, defaultService } from './monitored-ecs-service.fixtures';
@@ -42,6 +42,12 @@ const TARGET_GROUP: Row[] = [
     /healthCheck.healthyHttpCodes "399-200" is invalid/],
   ['success codes that are not codes', { healthCheck: { healthyHttpCodes: '2xx' } }, { healthCheck: { healthyHttpCodes: '200, 204' } },
     /healthCheck.healthyHttpCodes "2xx" is invalid/],
+  ['slow start below 30 s', { slowStart: s(29) }, { slowStart: s(30) },
+    /^Test\/Api: slowStart 29 seconds is invalid: a target group slow start is whole seconds from 30 to 900, or 0 for none/],
+  ['slow start above 900 s', { slowStart: s(901) }, { slowStart: s(900) }, /slowStart 901 seconds is invalid/],
+  ['slow start of a fraction of a second', { slowStart: Duration.millis(30500) }, { slowStart: s(0) }, /slowStart 30.5 seconds is invalid/],
+  ['a health check grace period of a fraction of a second', { healthCheckGracePeriod: Duration.millis(1500) }, { healthCheckGracePeriod: s(0) },
+    /healthCheckGracePeriod 1.5 seconds is invalid: an ECS health check grace period must be whole seconds/],
   ['health check path without a leading slash', { healthCheck: { path: 'healthz' } }, { healthCheck: { path: '/healthz' } },
     /healthCheck.path "healthz" is invalid: a health check path starts with '\/'/],
 ];
@@ -202,6 +208,97 @@ describe('names (ECS, Chatbot)', () => {
       /slackChatbot.configurationName "shop.alarms" is invalid: a Chatbot configuration name has 1-128 letters.*Use 'shop-alarms'/],
   ];
   test.each(ROWS)('AWS constraint: %s fails, naming the prop and the value', (_rule, bad, good, message) => {
+    expect(() => defaultService(newStack(), bad)).toThrow(message);
+    expect(() => defaultService(newStack(), good)).not.toThrow();
+  });
+});
+
+describe('CloudWatch Logs retention', () => {
+  test.each([
+    ['45 days', 45, 60, /^Test\/Api: logRetention 45 is invalid: CloudWatch Logs keeps logs for one of 1, 3, 5, .*3653 days, or forever \(INFINITE\)\. Use 30 days \(RetentionDays.ONE_MONTH\) or 60 days \(RetentionDays.TWO_MONTHS\)/],
+    ['0 days', 0, 1, /logRetention 0 is invalid: .*Use 1 day \(RetentionDays.ONE_DAY\)\./],
+    ['4000 days', 4000, 9999, /logRetention 4000 is invalid: .*Use 3653 days \(RetentionDays.TEN_YEARS\)\./],
+  ])('AWS constraint: a retention of %s fails, listing the nearest allowed values', (_name, bad, good, message) => {
+    expect(() => defaultService(newStack(), { logRetention: bad as logs.RetentionDays })).toThrow(message);
+    expect(() => defaultService(newStack(), { logRetention: good as logs.RetentionDays })).not.toThrow();
+  });
+});
+
+describe('schedules (Application Auto Scaling)', () => {
+  const e = appscaling.Schedule.expression;
+  test.each([
+    ['a cron with 5 fields', e('cron(0 9 * * ?)'), e('cron(0 9 * * ? *)'), /schedule "cron\(0 9 \* \* \?\)" is invalid: an Application Auto Scaling schedule is at\(.*cron\(\) takes 6 fields and this has 5\. Build it with appscaling.Schedule.cron/],
+    ['a cron with both day fields', e('cron(0 9 1 * MON *)'), e('cron(0 9 1 * ? *)'), /exactly one of day-of-month and day-of-week must be '\?'/],
+    ['a cron minute of 60', e('cron(60 9 ? * MON-FRI *)'), e('cron(59 9 ? * MON-FRI *)'), /minutes '60' takes values from 0 to 59/],
+    ['a cron hour of 24', e('cron(0 24 * * ? *)'), e('cron(0 23 * * ? *)'), /hours '24' takes values from 0 to 23/],
+    ['a cron month of 13', e('cron(0 9 1 13 ? *)'), e('cron(0 9 1 DEC ? *)'), /month '13' takes values from 1 to 12 or JAN-DEC/],
+    ['a cron weekday of MONDAY', e('cron(0 9 ? * MONDAY *)'), e('cron(0 9 ? * 2#1 *)'), /day-of-week 'MONDAY' takes values/],
+    ['a cron step of 0', e('cron(*/0 * * * ? *)'), e('cron(*/15 * * * ? *)'), /minutes '\*\/0' has a bad step/],
+    ['a date that does not exist', e('at(2027-02-30T09:00:00)'), e('at(2027-02-28T09:00:00)'), /schedule "at\(2027-02-30T09:00:00\)" is invalid: .*this date does not exist/],
+    ['a rate of 0', e('rate(0 minutes)'), e('rate(1 minute)'), /a rate is at least 1/],
+    ['an expression of no kind', e('daily at 9'), e('cron(0 9 L * ? *)'), /schedule "daily at 9" is invalid: .*it is none of the three/],
+  ])('AWS constraint: %s fails, naming the schedule', (_name, bad, good, message) => {
+    const { service } = defaultService(newStack());
+    expect(() => service.addScheduledScaling('Peak', { schedule: bad, maxTasks: 3 })).toThrow(message);
+    expect(() => service.addScheduledScaling('Peak', { schedule: good, maxTasks: 3 })).not.toThrow();
+  });
+
+  test.each([
+    ['a window that closes when it opens', e('cron(0 9 * * ? *)'), e('cron(0 9 * * ? *)'), e('cron(0 18 * * ? *)'),
+      /^Test\/Api\/Sale: end "cron\(0 9 \* \* \? \*\)" is invalid: the window would close when it opens/],
+    ['a one-off window that ends before it starts', e('at(2027-11-27T08:00:00)'), e('at(2027-11-26T20:00:00)'), e('at(2027-11-28T20:00:00)'),
+      /^Test\/Api\/Sale: end "at\(2027-11-26T20:00:00\)" is invalid: a one-off window must end after it starts/],
+    ['a window that ends on a rate', e('cron(0 9 * * ? *)'), e('rate(8 hours)'), e('cron(0 17 * * ? *)'),
+      /end "rate\(8 hours\)" is invalid: a window opens and closes at clock times/],
+    ['a window with a bad cron', e('cron(0 9 * * MON *)'), e('cron(0 18 * * ? *)'), e('cron(0 18 * * ? *)'),
+      /start "cron\(0 9 \* \* MON \*\)" is invalid/],
+  ])('AWS constraint: %s fails, naming the edge', (_name, start, badEnd, goodEnd, message) => {
+    const { service } = defaultService(newStack());
+    const fixedStart = start.expressionString.includes('MON *') ? e('cron(0 9 ? * MON *)') : start;
+    expect(() => service.addScalingWindow('Sale', { start, end: badEnd, minTasks: 4 })).toThrow(message);
+    expect(() => service.addScalingWindow('Sale', { start: fixedStart, end: goodEnd, minTasks: 4 })).not.toThrow();
+  });
+
+  test('an empty or taken schedule id fails, naming the id and the service', () => {
+    const { service } = defaultService(newStack());
+    const schedule = e('cron(0 9 * * ? *)');
+    expect(() => service.addScheduledScaling('', { schedule, maxTasks: 3 })).toThrow(/^Test\/Api: scheduled scaling action id "" is invalid: a scheduled scaling action needs a non-empty id.*Give it an id such as 'Peak'/);
+    service.addScheduledScaling('Peak', { schedule, maxTasks: 3 });
+    expect(() => service.addScheduledScaling('Peak', { schedule, maxTasks: 4 })).toThrow(/^Test\/Api: scheduled scaling action id "Peak" is invalid: another scheduled scaling action of Test\/Api already has it/);
+    service.addScalingWindow('Sale', { start: schedule, end: e('cron(0 18 * * ? *)'), minTasks: 3 });
+    expect(() => service.addScalingWindow('Sale', { start: schedule, end: e('cron(0 19 * * ? *)'), minTasks: 3 })).toThrow(/scaling window id "Sale" is invalid: another scaling window of Test\/Api already has it/);
+    expect(() => service.addScheduledScaling('Peak2', { schedule, maxTasks: 4 })).not.toThrow();
+  });
+
+  test('a window across midnight is valid', () => {
+    const { service } = defaultService(newStack());
+    expect(() => service.addScalingWindow('Night', { start: e('cron(0 22 * * ? *)'), end: e('cron(0 6 * * ? *)'), minTasks: 3 })).not.toThrow();
+  });
+
+  test('a schedule that is a token is left to AWS', () => {
+    const { service } = defaultService(newStack());
+    expect(() => service.addScheduledScaling('Peak', { schedule: e(Lazy.string({ produce: () => 'nonsense' })), maxTasks: 3 })).not.toThrow();
+  });
+});
+
+describe('props that cannot apply together, and paths', () => {
+  test('a vpc other than the cluster\'s fails, naming vpc to remove', () => {
+    const stack = newStack();
+    const { service } = defaultService(stack);
+    const other = new ec2.Vpc(stack, 'Other', { maxAzs: 2, natGateways: 0 });
+    const build = (vpc: ec2.IVpc, id = vpc === other ? 'S1' : 'S2') => () => new MonitoredEcsService(stack, id, {
+      cluster: service.cluster, vpc, image: IMAGE, loadBalancer: ServiceLoadBalancer.sharedListener(service.listener, { priority: 7, pathPatterns: ['/s/*'] }),
+    });
+    expect(build(other)).toThrow(/^Test\/S1: vpc "Test\/Other" is invalid: the service runs in the VPC of its cluster \(Test\/AppVpc\), so this vpc would be ignored\. Remove vpc/);
+    expect(build(service.cluster.vpc)).not.toThrow();
+  });
+
+  test.each([
+    ['a scratch path that is relative', { scratchPaths: ['tmp'] }, { scratchPaths: ['/tmp'] }, /^Test\/Api: scratchPaths "tmp" is invalid: .*an absolute path\. Write it as '\/tmp'/],
+    ['a Prometheus path without a slash', { prometheus: { path: 'metrics' } }, { prometheus: { path: '/metrics' } }, /prometheus.path "metrics" is invalid: a metrics path starts with '\/'/],
+    ['a Prometheus port of 0', { prometheus: { port: 0 } }, { prometheus: { port: 1 } }, /prometheus.port 0 is invalid: a metrics port must be a whole number from 1 to 65535/],
+    ['a scrape interval above an hour', { prometheus: { scrapeInterval: s(3601) } }, { prometheus: { scrapeInterval: s(3600) } }, /prometheus.scrapeInterval 3601 seconds is invalid/],
+  ] as Row[])('AWS constraint: %s fails, naming the prop and the value', (_rule, bad, good, message) => {
     expect(() => defaultService(newStack(), bad)).toThrow(message);
     expect(() => defaultService(newStack(), good)).not.toThrow();
   });

@@ -6,7 +6,7 @@ import * as nag2 from 'cdk-nag-v2';
 import { formatFindings, nagFindings } from './helpers/nag';
 import { exampleZone, image, itemsService, seoulApp } from './three-tier-app.fixtures';
 import { PolicyGate } from '../scripts/policy-gate';
-import { CostProfile, DataStore, NatMode, ServicePlacement, ThreeTierAppProps } from '../src';
+import { CostProfile, DataStore, NatMode, ServicePlacement } from '../src';
 
 const SITE = path.join(__dirname, '..', 'examples', 'three-tier', 'site');
 

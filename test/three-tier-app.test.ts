@@ -119,14 +119,14 @@ describe('network', () => {
   });
 
   test('fails when maxAzs is not 2 or 3', () => {
-    expect(() => seoulApp({ maxAzs: 1 })).toThrow(/maxAzs must be 2 or 3/);
-    expect(() => seoulApp({ maxAzs: 4 })).toThrow(/maxAzs must be 2 or 3/);
+    expect(() => seoulApp({ maxAzs: 1 })).toThrow(/^System\/App\/Network: maxAzs \d is invalid: a system spans 2 or 3 Availability Zones/);
+    expect(() => seoulApp({ maxAzs: 4 })).toThrow(/^System\/App\/Network: maxAzs \d is invalid: a system spans 2 or 3 Availability Zones/);
   });
 
   test('fails when natMode is given with a vpc', () => {
     const stack = new Stack(new App(), 'S', { env: { region: 'us-east-1' } });
     const vpc = new ec2.Vpc(stack, 'Mine');
-    expect(() => new Network(stack, 'Net', { vpc, natMode: NatMode.none() })).toThrow(/remove them when you pass vpc/);
+    expect(() => new Network(stack, 'Net', { vpc, natMode: NatMode.none() })).toThrow(/^S\/Net: natMode "none" is invalid: natMode shapes a new VPC, and vpc is given, so it would be ignored\. Remove natMode/);
   });
 });
 
@@ -204,7 +204,7 @@ describe('web tier', () => {
     const dist = resourcesOf(t, 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig;
     // The fixture's items service listens on /api/items*, outside /v1/*.
     expect(dist.CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(['/v1/*', '/api/items', '/api/items/*']);
-    expect(() => virginiaApp({ apiPathPattern: 'api/*' })).toThrow(/must start with '\/'/);
+    expect(() => virginiaApp({ apiPathPattern: 'api/*' })).toThrow(/apiPathPattern "api\/\*" is invalid: a CloudFront path pattern starts with '\/'.*Write it as '\/api\/\*'/);
   });
 
   test('each service path outside /api/* gets a CloudFront behaviour to the same VPC origin, also for services added later', () => {
@@ -226,7 +226,7 @@ describe('web tier', () => {
 
   test('fails when a service path would take site paths from S3, naming the fix', () => {
     expect(() => virginiaApp({ services: [{ id: 'Assets', image, containerPort: 8080, user: '101:101', pathPatterns: ['/*.js'] }] }))
-      .toThrow(/addApiPath\('\/\*\.js'\) would take site paths from S3; route the service under a fixed prefix/);
+      .toThrow(/addApiPath "\/\*\.js" is invalid: this pattern would take site paths from S3.*Route the service under a fixed prefix/);
   });
 
   test('paths the API pattern covers, host-only services and the listener catch-all add no behaviour', () => {
@@ -244,14 +244,14 @@ describe('web tier', () => {
   test('WebTier.addApiPath: needs a load balancer, refuses patterns that would take site paths and more than 25 paths, ignores repeats', () => {
     const { system } = virginiaApp();
     for (const pattern of ['/*', '/', '/*.js', '/a*', '/*/x', '/?']) expect(() => system.webTier.addApiPath(pattern)).toThrow(/would take site paths from S3/);
-    expect(() => system.webTier.addApiPath('v2/*')).toThrow(/must start with '\/'/);
+    expect(() => system.webTier.addApiPath('v2/*')).toThrow(/addApiPath "v2\/\*" is invalid: a CloudFront path pattern starts with '\/'/);
     system.webTier.addApiPath('/v2/*');
     system.webTier.addApiPath('/v2/*');
     for (let i = 3; i <= 25; i++) system.webTier.addApiPath(`/v${i}/*`);
     expect(() => system.webTier.addApiPath('/v26/*')).toThrow(/25 cache behaviors/);
     const alone = new Stack(new App(), 'Web', { env: { account: ACCOUNT, region: 'us-east-1' } });
     const web = new WebTier(alone, 'Web', { logArchive: new LogArchiveBucket(alone, 'Logs') });
-    expect(() => web.addApiPath('/api/*')).toThrow(/needs apiLoadBalancer/);
+    expect(() => web.addApiPath('/api/*')).toThrow(/addApiPath "\/api\/\*" is invalid: API paths go to the load balancer, and this web tier has none\. Give the web tier apiLoadBalancer/);
   });
 
   test('AWS constraint: ALB reachable only from CloudFront: internal, and its only ingress is the CloudFront prefix list on 80', () => {
@@ -304,7 +304,6 @@ describe('web tier', () => {
     const t = Template.fromStack(edge);
     t.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete', Properties: { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-') } });
     t.hasResourceProperties('AWS::WAFv2::WebACL', { Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 500 }) } })]) });
-    expect(() => seoulApp({}, { webAcl: { rateLimitPer5Minutes: 10 } })).toThrow(/rateLimitPer5Minutes must be/);
   });
 
   test('AWS constraint: CloudFront-scope WAF must be in us-east-1: the Seoul stack takes it from the edge stack', () => {
@@ -330,14 +329,14 @@ describe('web tier', () => {
     const app = new App();
     const seoul = new Stack(app, 'Seoul', { env: { region: 'ap-northeast-2' } });
     expect(() => new EdgeWebAcl(seoul, 'Acl')).toThrow(/only be created in us-east-1/);
-    expect(() => new ThreeTierEdgeStack(app, 'Edge', { env: { region: 'eu-west-1' } })).toThrow(/must be 'us-east-1'/);
+    expect(() => new ThreeTierEdgeStack(app, 'Edge', { env: { region: 'eu-west-1' } })).toThrow(/^Edge: env.region "eu-west-1" is invalid: CloudFront accepts web ACLs and certificates from us-east-1 only/);
   });
 
   test('fails when the stack using the edge stack has no crossRegionReferences', () => {
     const app = new App();
     const edge = new ThreeTierEdgeStack(app, 'Edge', { env: { account: ACCOUNT, region: 'us-east-1' } });
     const stack = new Stack(app, 'System', { env: { account: ACCOUNT, region: 'ap-northeast-2' } });
-    expect(() => new ThreeTierApp(stack, 'App', { edge })).toThrow(/set crossRegionReferences: true on stack 'System'/);
+    expect(() => new ThreeTierApp(stack, 'App', { edge })).toThrow(/^System\/App\/Web: webAcl "Edge\/WebAcl" is invalid: it is in us-east-1 and this stack is in ap-northeast-2.*Set crossRegionReferences: true on stack 'System'/);
   });
 
   test('wafEnabled: false builds without a web ACL anywhere', () => {
@@ -358,7 +357,7 @@ describe('web tier', () => {
   test('fails with a domain and no certificate outside us-east-1', () => {
     const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: 'ap-northeast-2' } });
     expect(() => new ThreeTierApp(stack, 'App', { wafEnabled: false, domain: { domainName: 'www.example.com', hostedZone: zone(stack) } }))
-      .toThrow(/needs a certificate from us-east-1/);
+      .toThrow(/domain.domainName "www.example.com" is invalid: CloudFront needs the domain's certificate from us-east-1/);
   });
 
   test('AWS constraint (cdk-nag CFR4): custom domain from the edge stack: certificate in us-east-1, alias A and AAAA records, TLSv1.2_2021', () => {
@@ -705,7 +704,7 @@ describe('data tier', () => {
 
   test('DataTier alone: Aurora needs a VPC', () => {
     const stack = new Stack(new App(), 'S', { env: { region: 'us-east-1' } });
-    expect(() => new DataTier(stack, 'Data', { store: DataStore.auroraPostgres() })).toThrow(/Aurora needs a vpc/);
+    expect(() => new DataTier(stack, 'Data', { store: DataStore.auroraPostgres() })).toThrow(/^S\/Data: vpc undefined is invalid: Aurora runs in a VPC/);
   });
 });
 
@@ -876,7 +875,7 @@ describe('service ids', () => {
 
   test('fails on a duplicate service id, naming it, not with CDK\'s generic construct-id clash', () => {
     expect(() => virginiaApp({ services: [itemsService, { ...itemsService, pathPatterns: ['/other/*'] }] }))
-      .toThrow(/^System\/App\/App: service id "Items" is invalid: another service of this app tier already has it/);
+      .toThrow(/^System\/App\/App: service id "Items" is invalid: another service of System\/App\/App already has it/);
   });
 
   test('an id with spaces and non-ASCII letters is valid', () => {

@@ -80,6 +80,17 @@ export interface LogArchiveBucketProps {
   readonly deepArchiveAfter?: Duration;
 
   /**
+   * Apply the default storage tiers (Standard-IA at 30 days, Glacier Instant Retrieval at 90)
+   * where `infrequentAccessAfter` or `glacierInstantRetrievalAfter` is not given. `false` is the
+   * off switch: only the tiers you give apply, and with none every object stays in S3 Standard
+   * until it expires (small or short-lived archives, where per-object transition fees outweigh
+   * the storage saved). A default tier that would not happen before `expireAfter` is dropped
+   * either way.
+   * @default true
+   */
+  readonly defaultTransitions?: boolean;
+
+  /**
    * Age at which log objects expire (a delete marker; the noncurrent version then follows
    * `noncurrentVersionExpiration`).
    * @default Duration.days(2555) - seven years
@@ -231,7 +242,9 @@ export class LogArchiveBucket extends Construct {
 
     this.encryption = props.encryption ?? LogArchiveEncryption.S3_MANAGED;
     if (props.encryptionKey && this.encryption !== LogArchiveEncryption.KMS) {
-      throw new Error('LogArchiveBucket: encryptionKey is only used with encryption: LogArchiveEncryption.KMS; set both or neither.');
+      throw invalid(this.node.path, 'encryptionKey', props.encryptionKey.node.path,
+        `the key is used only with encryption: LogArchiveEncryption.KMS, and this archive has ${this.encryption}, so it would be ignored`,
+        'Set encryption: LogArchiveEncryption.KMS, or remove encryptionKey.');
     }
     validateNames(this, props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -382,14 +395,16 @@ export class LogArchiveBucket extends Construct {
    */
   public addApplicationLoadBalancer(loadBalancer: elbv2.ApplicationLoadBalancer): void {
     if (this.encryption === LogArchiveEncryption.KMS) {
-      throw new Error(
-        `LogArchiveBucket ${this.node.path}: ALB access logs support only SSE-S3 destinations, but this archive uses SSE-KMS. ` +
+      throw invalid(this.node.path, 'addApplicationLoadBalancer', loadBalancer.node.path,
+        'ALB access logs support only SSE-S3 destinations, and this archive uses SSE-KMS (encryption: LogArchiveEncryption.KMS)',
         'Use encryption: LogArchiveEncryption.S3_MANAGED (the default), or send ALB logs to another LogArchiveBucket.');
     }
     const lbRegion = Stack.of(loadBalancer).region;
     const region = Stack.of(this).region;
     if (!Token.isUnresolved(lbRegion) && !Token.isUnresolved(region) && lbRegion !== region) {
-      throw new Error(`LogArchiveBucket ${this.node.path}: ALB access logs must go to a bucket in the load balancer's Region (${lbRegion}), but the archive is in ${region}.`);
+      throw invalid(this.node.path, 'addApplicationLoadBalancer', loadBalancer.node.path,
+        `ALB access logs go to a bucket in the load balancer's Region (${lbRegion}), and the archive is in ${region}`,
+        `Send them to a LogArchiveBucket in ${lbRegion}.`);
     }
     if (!this.albPrincipalsAdded) {
       this.albPrincipalsAdded = true;
@@ -417,15 +432,18 @@ export class LogArchiveBucket extends Construct {
   public addCloudFrontDistribution(distribution: cloudfront.Distribution, options: CloudFrontLogOptions = {}): string {
     const region = Stack.of(this).region;
     if (!Token.isUnresolved(region) && RegionInfo.get(region).isOptInRegion) {
-      throw new Error(`LogArchiveBucket ${this.node.path}: CloudFront does not deliver standard logs to buckets in ${region}. ` +
+      throw invalid(this.node.path, 'addCloudFrontDistribution', distribution.node.path,
+        `CloudFront does not deliver standard logs to buckets in ${region}, an opt-in Region`,
         'Put the archive for CloudFront logs in another Region.');
     }
     const name = options.name ?? distribution.node.id.toLowerCase();
     if (!/^[a-z0-9][a-z0-9-_.]*$/.test(name)) {
-      throw new Error(`LogArchiveBucket: CloudFront log name '${name}' must be lower-case letters, digits, '-', '_' or '.'; pass options.name.`);
+      throw invalid(this.node.path, 'options.name', name, 'a CloudFront log name is a folder of lower-case letters, digits, \'-\', \'_\' or \'.\'',
+        `Pass options.name, e.g. '${name.toLowerCase().replace(/[^a-z0-9-_.]/g, '-').replace(/^[^a-z0-9]+/, '') || 'site'}'.`);
     }
     if (this.cloudFrontNames.has(name)) {
-      throw new Error(`LogArchiveBucket: two distributions log under cloudfront/${name}/; pass a distinct options.name.`);
+      throw invalid(this.node.path, 'options.name', name, `another distribution already logs under cloudfront/${name}/`,
+        'Pass a distinct options.name.');
     }
     this.cloudFrontNames.add(name);
     const prefix = `${LogArchiveBucket.CLOUDFRONT_PREFIX}/${name}/`;
@@ -496,16 +514,19 @@ export class LogArchiveBucket extends Construct {
    */
   public addServerAccessLogsSource(source: s3.Bucket): void {
     if (this.encryption === LogArchiveEncryption.KMS) {
-      throw new Error(`LogArchiveBucket ${this.node.path}: S3 server access logs can only be delivered to an SSE-S3 bucket, but this archive uses SSE-KMS. ` +
+      throw invalid(this.node.path, 'addServerAccessLogsSource', source.node.path,
+        'S3 server access logs can only be delivered to an SSE-S3 bucket, and this archive uses SSE-KMS',
         'Use encryption: LogArchiveEncryption.S3_MANAGED, or point the source at `accessLogsBucket`.');
     }
     if (this.objectLockRetention) {
-      throw new Error(`LogArchiveBucket ${this.node.path}: S3 does not deliver server access logs to a bucket with an Object Lock default retention. ` +
+      throw invalid(this.node.path, 'addServerAccessLogsSource', source.node.path,
+        'S3 does not deliver server access logs to a bucket with an Object Lock default retention',
         'Remove objectLockRetention, or point the source at `accessLogsBucket`.');
     }
     const key = Names.uniqueResourceName(source, { maxLength: 63, separator: '-' }).toLowerCase();
     if (this.serverAccessLogSources.has(key)) {
-      throw new Error(`LogArchiveBucket: ${source.node.path} already sends its access logs here.`);
+      throw invalid(this.node.path, 'addServerAccessLogsSource', source.node.path, 'this bucket already sends its access logs here',
+        'Add each source once.');
     }
     this.serverAccessLogSources.add(key);
     enableServerAccessLogs(source, this.bucket, `${LogArchiveBucket.S3_ACCESS_LOGS_PREFIX}/${key}/`);
@@ -720,10 +741,13 @@ function validateLifecycle(scope: Construct, props: LogArchiveBucketProps): Reso
   // A transition the user left at its default is dropped when it would not happen before the
   // objects expire (a development archive that keeps logs 14 days has no tiers); one the user set
   // is kept, and must come before the expiry.
-  const candidates: Array<[string, Duration, boolean, s3.StorageClass]> = [
-    ['infrequentAccessAfter', props.infrequentAccessAfter ?? Duration.days(30), props.infrequentAccessAfter !== undefined, s3.StorageClass.INFREQUENT_ACCESS],
-    ['glacierInstantRetrievalAfter', props.glacierInstantRetrievalAfter ?? Duration.days(90), props.glacierInstantRetrievalAfter !== undefined, s3.StorageClass.GLACIER_INSTANT_RETRIEVAL],
-    ...(props.deepArchiveAfter ? [['deepArchiveAfter', props.deepArchiveAfter, true, s3.StorageClass.DEEP_ARCHIVE] as [string, Duration, boolean, s3.StorageClass]] : []),
+  const defaults = props.defaultTransitions ?? true;
+  const tier = (name: string, given: Duration | undefined, fallback: Duration | undefined, storageClass: s3.StorageClass) =>
+    (given ?? (defaults ? fallback : undefined)) === undefined ? [] : [[name, given ?? fallback!, given !== undefined, storageClass] as const];
+  const candidates = [
+    ...tier('infrequentAccessAfter', props.infrequentAccessAfter, Duration.days(30), s3.StorageClass.INFREQUENT_ACCESS),
+    ...tier('glacierInstantRetrievalAfter', props.glacierInstantRetrievalAfter, Duration.days(90), s3.StorageClass.GLACIER_INSTANT_RETRIEVAL),
+    ...tier('deepArchiveAfter', props.deepArchiveAfter, undefined, s3.StorageClass.DEEP_ARCHIVE),
   ];
   const kept = candidates.filter(([name, after, given]) => {
     const d = days(name, after);

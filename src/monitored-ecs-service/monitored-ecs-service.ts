@@ -1,5 +1,5 @@
 import {
-  Annotations, Duration, Names, RemovalPolicy, Stack,
+  Annotations, Duration, Names, RemovalPolicy, Stack, Token,
   aws_applicationautoscaling as appscaling, aws_aps as aps, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cw_actions, aws_ec2 as ec2, aws_ecs as ecs, aws_events as events, aws_elasticloadbalancingv2 as elbv2,
   aws_kms as kms, aws_lambda as lambda, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns,
@@ -18,7 +18,7 @@ import { ec2Description } from '../private/cfn-text';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { stackRegion } from '../private/region';
 import { defaultPrivateSubnets } from '../private/subnets';
-import { checkRange, invalid, literalNumber, literalString } from '../private/validate';
+import { checkId, checkLogRetention, checkRange, checkSchedule, checkSeconds, invalid, literalNumber, literalSeconds, literalString } from '../private/validate';
 
 /** Target-group health check. */
 export interface TargetHealthCheck {
@@ -163,6 +163,12 @@ export interface MonitoredEcsServiceOptions {
    * @default Duration.seconds(30)
    */
   readonly deregistrationDelay?: Duration;
+  /**
+   * Time a new task's share of requests ramps up over (0, or 30 to 900 seconds); for services
+   * that warm caches or JIT-compile on their first requests.
+   * @default - no slow start: a healthy task gets its full share at once
+   */
+  readonly slowStart?: Duration;
   /**
    * Minimum (and initial) number of tasks.
    * @default 2
@@ -328,6 +334,8 @@ export class MonitoredEcsService extends Construct {
   /** The OpenTelemetry collector sidecar, when `prometheus` is set. */
   public readonly collectorContainer?: ecs.ContainerDefinition;
 
+  private readonly scheduleIds = new Set<string>();
+
   private readonly minTasks: number;
   private readonly maxTasks: number;
 
@@ -344,7 +352,12 @@ export class MonitoredEcsService extends Construct {
 
     // Cluster
     if (!props.cluster && !props.vpc) {
-      throw new Error('MonitoredEcsService: give either vpc or cluster.');
+      throw invalid(this.node.path, 'vpc', undefined, 'a service runs in a cluster, and none was given',
+        'Give vpc (a cluster is created in it) or cluster.');
+    }
+    if (props.cluster && props.vpc && props.vpc !== props.cluster.vpc) {
+      throw invalid(this.node.path, 'vpc', props.vpc.node.path, `the service runs in the VPC of its cluster (${props.cluster.vpc.node.path}), so this vpc would be ignored`,
+        'Remove vpc, or give a cluster in that VPC.');
     }
     if (props.cluster) {
       this.cluster = props.cluster;
@@ -421,6 +434,7 @@ export class MonitoredEcsService extends Construct {
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
       deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
+      slowStart: props.slowStart,
       healthCheck: {
         path: hc.path ?? '/',
         healthyHttpCodes: hc.healthyHttpCodes ?? '200-399',
@@ -609,6 +623,7 @@ export class MonitoredEcsService extends Construct {
       throw invalid(`${this.node.path}/${id}`, 'minTasks', undefined, 'a scheduled scaling action changes minTasks, maxTasks or both',
         'Give minTasks and/or maxTasks.');
     }
+    checkSchedule(`${this.node.path}/${id}`, 'schedule', options.schedule.expressionString);
     for (const [prop, value] of [['minTasks', options.minTasks], ['maxTasks', options.maxTasks]] as const) {
       checkRange(`${this.node.path}/${id}`, prop, value, 0, 5000, 'a task count', { integer: true });
     }
@@ -616,18 +631,30 @@ export class MonitoredEcsService extends Construct {
       throw invalid(`${this.node.path}/${id}`, 'minTasks', options.minTasks, `minTasks must not exceed maxTasks (${options.maxTasks})`,
         'Lower minTasks or raise maxTasks.');
     }
+    this.claimScheduleId(id, 'scheduled scaling action');
     this.scaling.scaleOnSchedule(id, { schedule: options.schedule, minCapacity: options.minTasks, maxCapacity: options.maxTasks });
   }
 
   /** Raise the task limits for a known peak, then restore the service's own limits. */
   public addScalingWindow(id: string, options: ScalingWindowOptions): void {
+    const path = `${this.node.path}/${id}`;
+    checkSchedule(path, 'start', options.start.expressionString);
+    checkSchedule(path, 'end', options.end.expressionString);
+    checkWindow(path, options.start.expressionString, options.end.expressionString);
     const max = options.maxTasks ?? Math.max(this.maxTasks, options.minTasks);
     if (options.minTasks > max) {
-      throw invalid(`${this.node.path}/${id}`, 'minTasks', options.minTasks, `minTasks must not exceed maxTasks (${max})`,
+      throw invalid(path, 'minTasks', options.minTasks, `minTasks must not exceed maxTasks (${max})`,
         'Lower minTasks or raise maxTasks.');
     }
+    this.claimScheduleId(id, 'scaling window');
     this.addScheduledScaling(`${id}Start`, { schedule: options.start, minTasks: options.minTasks, maxTasks: max });
     this.addScheduledScaling(`${id}End`, { schedule: options.end, minTasks: this.minTasks, maxTasks: this.maxTasks });
+  }
+
+  /** Ids of scheduled actions and windows: a window takes `<id>Start` and `<id>End` too. */
+  private claimScheduleId(id: string, what: string): void {
+    checkId(this.node.path, what, id, this.scheduleIds.has(id), 'Peak');
+    this.scheduleIds.add(id);
   }
 
   /** Send every alarm (ALARM and OK) to another action too. */
@@ -752,6 +779,28 @@ function spotStrategy(share: number): ecs.CapacityProviderStrategy[] {
   ];
 }
 
+/**
+ * A window opens and closes at points in time: the same expression twice, a rate (which repeats
+ * from creation, not from a clock time) or a one-off end before its start is never a window.
+ */
+function checkWindow(path: string, start: string, end: string): void {
+  if (Token.isUnresolved(start) || Token.isUnresolved(end)) return;
+  for (const [prop, expression] of [['start', start], ['end', end]] as const) {
+    if (expression.startsWith('rate(')) {
+      throw invalid(path, prop, expression, 'a window opens and closes at clock times, and a rate repeats from when the action is created',
+        'Use Schedule.cron({ ... }) for a recurring window, or Schedule.at(date) for a one-off.');
+    }
+  }
+  if (start === end) {
+    throw invalid(path, 'end', end, 'the window would close when it opens', 'Give end a later time than start.');
+  }
+  const at = (e: string) => e.startsWith('at(') ? e.slice(3, -1) : undefined;
+  const [from, to] = [at(start), at(end)];
+  if (from !== undefined && to !== undefined && to <= from) {
+    throw invalid(path, 'end', end, `a one-off window must end after it starts (${start})`, 'Give end a later date than start.');
+  }
+}
+
 interface ResolvedNumbers {
   readonly cpu: number;
   readonly memoryLimitMiB: number;
@@ -779,6 +828,13 @@ function validateProps(scope: Construct, props: MonitoredEcsServiceProps, n: Res
     throw invalid(path, 'containerPort', n.containerPort, 'a container port is a TCP port from 1 to 65535', 'Give the port the container listens on, e.g. 8080.');
   }
   checkTargetGroup(scope.node.path, props.healthCheck ?? {}, props.deregistrationDelay);
+  const slowStart = literalSeconds(props.slowStart);
+  if (slowStart !== undefined && slowStart !== 0 && (slowStart < 30 || slowStart > 900 || !Number.isInteger(slowStart))) {
+    throw invalid(path, 'slowStart', props.slowStart, 'a target group slow start is whole seconds from 30 to 900, or 0 for none',
+      'Give slowStart from 30 to 900 seconds, or leave it out.');
+  }
+  checkSeconds(path, 'healthCheckGracePeriod', props.healthCheckGracePeriod, 0, 2147483647, 'an ECS health check grace period');
+  checkLogRetention(path, 'logRetention', props.logRetention);
   if (props.loadBalancer._newOptions) checkNewLoadBalancer(scope.node.path, props.loadBalancer._newOptions, stackRegion(scope));
   for (const [name, value] of [['cpuTargetPercent', props.cpuTargetPercent], ['memoryTargetPercent', props.memoryTargetPercent]] as const) {
     const target = literalNumber(value);
@@ -802,8 +858,11 @@ function validateProps(scope: Construct, props: MonitoredEcsServiceProps, n: Res
     throw invalid(scope.node.path, 'requestsPerTarget', requests, 'a request-count scaling target is a number of requests per target per minute, and 0 is the one way to switch it off',
       'Give a positive target, or 0 to scale on CPU and memory only.');
   }
-  for (const p of props.scratchPaths ?? []) {
-    if (!p.startsWith('/')) throw new Error(`MonitoredEcsService: scratch path '${p}' must be absolute.`);
+  for (const p of (props.scratchPaths ?? []).map(literalString)) {
+    if (p !== undefined && !p.startsWith('/')) {
+      throw invalid(path, 'scratchPaths', p, 'a scratch path is where a writable volume is mounted in the container, an absolute path',
+        `Write it as '/${p.replace(/^\.?\/*/, '')}'.`);
+    }
   }
 }
 

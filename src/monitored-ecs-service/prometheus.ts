@@ -1,5 +1,6 @@
 import { Duration, Fn, Stack, aws_aps as aps, aws_ecs as ecs, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { checkRange, checkSeconds, invalid, literalString } from '../private/validate';
 
 /** Scrape the container's Prometheus metrics and remote-write them to Amazon Managed Service for Prometheus. */
 export interface PrometheusOptions {
@@ -83,9 +84,13 @@ export function addPrometheusSidecar(
   logGroup: logs.ILogGroup, options: PrometheusOptions, memoryLimitMiB: number,
 ): { workspace: aps.CfnWorkspace; collector: ecs.ContainerDefinition } {
   const metricsPath = options.path ?? '/metrics';
-  if (!metricsPath.startsWith('/')) {
-    throw new Error(`MonitoredEcsService: prometheus.path '${metricsPath}' must start with '/'.`);
+  const path = scope.node.path;
+  const literalPath = literalString(metricsPath);
+  if (literalPath !== undefined && !literalPath.startsWith('/')) {
+    throw invalid(path, 'prometheus.path', literalPath, 'a metrics path starts with \'/\'', `Write it as '/${literalPath.replace(/^\/*/, '')}'.`);
   }
+  checkRange(path, 'prometheus.port', options.port, 1, 65535, 'a metrics port', { integer: true });
+  checkSeconds(path, 'prometheus.scrapeInterval', options.scrapeInterval, 1, 3600, 'a scrape interval');
   const workspace = options.workspace ?? new aps.CfnWorkspace(scope, 'PrometheusWorkspace', {
     alias: jobName.slice(0, 100),
   });

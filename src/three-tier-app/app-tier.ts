@@ -7,7 +7,7 @@ import { ec2Description } from '../private/cfn-text';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { listenerPaths } from '../private/routes';
 import { defaultPrivateSubnets } from '../private/subnets';
-import { invalid } from '../private/validate';
+import { checkId, invalid } from '../private/validate';
 
 /** Services past which the shared security groups near their default quota of 60 rules a direction. */
 const SECURITY_GROUP_RULE_SERVICES = 55;
@@ -185,13 +185,7 @@ export class AppTier extends Construct {
 
   /** Run a service behind the shared listener. */
   public addService(id: string, options: AppServiceOptions): MonitoredEcsService {
-    if (id.trim() === '') {
-      throw invalid(this.node.path, 'service id', id, 'a service needs a non-empty id, which names its constructs and alarms', 'Give it an id such as \'Items\'.');
-    }
-    const taken = this.services.find((s) => s.node.id === id);
-    if (taken) {
-      throw invalid(this.node.path, 'service id', id, 'another service of this app tier already has it', 'Give each service its own id.');
-    }
+    checkId(this.node.path, 'service', id, this.services.some((s) => s.node.id === id) || this.node.tryFindChild(id) !== undefined, 'Items');
     const pathPatterns = listenerPaths(options.pathPatterns, options.hostHeaders);
     const priority = options.priority ?? (this.services.length + 1) * 10;
     const routeKey = JSON.stringify([pathPatterns ?? [], options.hostHeaders ?? []]);

@@ -222,7 +222,7 @@ export class DataTier extends Construct {
     this.store = props.store;
     const defaults = props.defaults ?? PRODUCTION_DATA;
     if (props.store._aurora) {
-      if (!props.vpc) throw new Error('DataTier: Aurora needs a vpc.');
+      if (!props.vpc) throw invalid(this.node.path, 'vpc', undefined, 'Aurora runs in a VPC, and none was given', 'Give vpc.');
       const created = this.createAurora(props.store, props.store._aurora, defaults, props.vpc, props.vpcSubnets);
       this.cluster = created.cluster;
       this.masterSecret = created.secret;
@@ -448,8 +448,8 @@ function validateAurora(path: string, store: DataStore, o: AuroraOptions, min: n
     // Majors newer than the table (e.g. PostgreSQL 17) launched with auto-pause (CDK: '>=16.3').
     const supported = Number(major) > newest || (minimums[major] !== undefined && compareVersions(full, minimums[major]) >= 0);
     if (!supported) {
-      throw new Error(`DataTier: minCapacity 0 (auto-pause) needs ${store.kind} ${Object.values(minimums).join(', ')} or later; ` +
-        `version ${full} does not support it. Raise the version or set minCapacity to 0.5.`);
+      throw invalid(path, 'minCapacity', 0, `auto-pause (minCapacity 0) needs ${store.kind} ${Object.values(minimums).join(', ')} or later, and this cluster runs ${full}`,
+        'Raise the version, or set minCapacity to 0.5.');
     }
   }
 }

@@ -6,11 +6,12 @@ import { Construct } from 'constructs';
 import { checkDomain } from '../private/domain';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { stackRegion } from '../private/region';
+import { checkLogRetention, checkRange, invalid } from '../private/validate';
 
 /** Properties of an `EdgeWebAcl`. */
 export interface EdgeWebAclProps {
   /**
-   * Requests one client IP may send in 5 minutes before it is blocked (100 to 2,000,000,000).
+   * Requests one client IP may send in 5 minutes before it is blocked (10 to 2,000,000,000).
    * @default 2000
    */
   readonly rateLimitPer5Minutes?: number;
@@ -52,13 +53,12 @@ export class EdgeWebAcl extends Construct {
     super(scope, id);
     const region = stackRegion(this);
     if (region !== 'us-east-1') {
-      throw new Error(`EdgeWebAcl: a CloudFront-scope web ACL can only be created in us-east-1, but this stack is ${region ?? 'env-agnostic'}. ` +
+      throw invalid(this.node.path, 'env.region', region ?? 'none (env-agnostic)', 'a CloudFront-scope web ACL can only be created in us-east-1',
         'Create it in a stack with env.region \'us-east-1\' (e.g. ThreeTierEdgeStack) and pass it on; set crossRegionReferences on the stack that uses it.');
     }
     const limit = props.rateLimitPer5Minutes ?? 2000;
-    if (!Number.isInteger(limit) || limit < 100 || limit > 2_000_000_000) {
-      throw new Error(`EdgeWebAcl: rateLimitPer5Minutes must be an integer from 100 to 2,000,000,000 (got ${limit}).`);
-    }
+    checkRange(this.node.path, 'rateLimitPer5Minutes', limit, 10, 2_000_000_000, 'a WAF rate limit (requests from one IP in 5 minutes)', { integer: true });
+    checkLogRetention(this.node.path, 'logRetention', props.logRetention);
     this.webAclName = Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
     const managed = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList'];
     if (props.sqlInjectionRules ?? true) managed.push('AWSManagedRulesSQLiRuleSet');
@@ -147,8 +147,8 @@ export class ThreeTierEdgeStack extends Stack {
   constructor(scope: Construct, id: string, props: ThreeTierEdgeStackProps = {}) {
     super(scope, id, { crossRegionReferences: true, ...props });
     if (stackRegion(this) !== 'us-east-1') {
-      throw new Error(`ThreeTierEdgeStack: env.region must be 'us-east-1' (got ${stackRegion(this) ?? 'none'}): ` +
-        'CloudFront accepts web ACLs and certificates from us-east-1 only.');
+      throw invalid(this.node.path, 'env.region', stackRegion(this) ?? 'none (env-agnostic)', 'CloudFront accepts web ACLs and certificates from us-east-1 only',
+        'Give the edge stack env: { region: \'us-east-1\' } (and an account).');
     }
     this.webAcl = new EdgeWebAcl(this, 'WebAcl', props.webAcl);
     if (props.domain) {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { allowFromClient } from '../private/connections';
 import { acknowledge, inCompliancePacks } from '../private/nag';
+import { checkId, invalid } from '../private/validate';
 
 /** Options of a NAT instance. */
 export interface NatInstanceOptions {
@@ -127,11 +128,17 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
     const maxAzs = props.maxAzs ?? 2;
-    if (!Token.isUnresolved(maxAzs) && (maxAzs < 2 || maxAzs > 3)) {
-      throw new Error(`Network: maxAzs must be 2 or 3 (got ${maxAzs}); an ALB and Aurora need subnets in at least two AZs.`);
+    if (!Token.isUnresolved(maxAzs) && (maxAzs < 2 || maxAzs > 3 || !Number.isInteger(maxAzs))) {
+      throw invalid(this.node.path, 'maxAzs', maxAzs, 'a system spans 2 or 3 Availability Zones: an ALB and Aurora need subnets in at least two',
+        'Give maxAzs 2 or 3.');
     }
-    if (props.vpc && (props.natMode || props.maxAzs || props.ipAddresses)) {
-      throw new Error('Network: natMode, maxAzs and ipAddresses shape a new VPC; remove them when you pass vpc.');
+    if (props.vpc) {
+      for (const [prop, value] of [['natMode', props.natMode?.kind], ['maxAzs', props.maxAzs], ['ipAddresses', props.ipAddresses && 'given']] as const) {
+        if (value !== undefined) {
+          throw invalid(this.node.path, prop, value, `${prop} shapes a new VPC, and vpc is given, so it would be ignored`,
+            `Remove ${prop} (or vpc).`);
+        }
+      }
     }
 
     if (props.vpc) {
@@ -195,6 +202,7 @@ export class Network extends Construct {
   public addInterfaceEndpoint(id: string, service: ec2.InterfaceVpcEndpointAwsService): ec2.InterfaceVpcEndpoint {
     const existing = this.interfaceEndpoints[service.shortName];
     if (existing) return existing;
+    checkId(this.node.path, 'interface endpoint', id, this.node.tryFindChild(`${id}Endpoint`) !== undefined, 'Sqs');
     const endpoint = new ec2.InterfaceVpcEndpoint(this, `${id}Endpoint`, {
       vpc: this.vpc,
       service,

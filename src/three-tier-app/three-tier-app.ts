@@ -1,5 +1,5 @@
 import {
-  Annotations, Names, Stack, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_ecs as ecs, aws_lambda as lambda,
+  Annotations, Names, Stack, Token, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_ecs as ecs, aws_lambda as lambda,
   aws_secretsmanager as secretsmanager, aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -16,6 +16,7 @@ import { MonitoredEcsService } from '../monitored-ecs-service';
 import { ChatbotSlackChannel, alarmTopicFor, subscribeChatbot, subscribeWebhook } from '../monitored-ecs-service/notifications';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { listenerPaths } from '../private/routes';
+import { invalid } from '../private/validate';
 
 /** How a service reaches the database. */
 export enum DatabaseAccess {
@@ -255,6 +256,7 @@ export class ThreeTierApp extends Construct {
   public addService(id: string, options: ThreeTierServiceOptions): MonitoredEcsService {
     const access = options.databaseAccess ?? DatabaseAccess.MASTER_SECRET;
     const data = this.dataTier;
+    checkDatabaseUser(`${this.node.path}/${id}`, options, data);
     const environment: Record<string, string> = {};
     const secrets: Record<string, ecs.Secret> = {};
     if (access !== DatabaseAccess.NONE) {
@@ -336,5 +338,21 @@ export class ThreeTierApp extends Construct {
       warn('publicCollectorImage', 'The Prometheus collector image comes from public.ecr.aws, which has no VPC endpoint: with ' +
         'NatMode.none() copy it into ECR and pass prometheus.collectorImage, or the task cannot start.');
     }
+  }
+}
+
+/** `databaseUser` names an Aurora user for IAM authentication; anywhere else it would be ignored. */
+function checkDatabaseUser(path: string, options: ThreeTierServiceOptions, data: DataTier): void {
+  const user = options.databaseUser;
+  if (user === undefined) return;
+  if (!data.cluster || options.databaseAccess !== DatabaseAccess.IAM) {
+    throw invalid(path, 'databaseUser', user,
+      `it is used only with databaseAccess: DatabaseAccess.IAM on Aurora, and this service has ${data.cluster ? `databaseAccess ${options.databaseAccess ?? DatabaseAccess.MASTER_SECRET}` : 'DynamoDB'}, so it would be ignored`,
+      data.cluster ? 'Set databaseAccess: DatabaseAccess.IAM, or remove databaseUser.' : 'Remove databaseUser.');
+  }
+  const max = data.store.kind === 'aurora-mysql' ? 32 : 63;
+  if (!Token.isUnresolved(user) && !new RegExp(`^[A-Za-z_][A-Za-z0-9_]{0,${max - 1}}$`).test(user)) {
+    throw invalid(path, 'databaseUser', user, `a ${data.store.kind} user name for IAM authentication starts with a letter or '_' and has 1-${max} letters, digits or underscores`,
+      `Use a name such as '${user.replace(/[^A-Za-z0-9_]/g, '_').replace(/^[0-9]/, '_').slice(0, max) || 'app'}'.`);
   }
 }

@@ -12,6 +12,7 @@ import { checkDomain } from '../private/domain';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { acknowledgeBucketDeploymentGrants, acknowledgeSingletonFunction } from '../private/provider-functions';
 import { arnRegion, stackRegion } from '../private/region';
+import { invalid, literalString } from '../private/validate';
 
 /** A custom domain for the distribution. */
 export interface WebDomainProps extends EdgeDomainProps {
@@ -97,8 +98,12 @@ export const SPA_REWRITE_CODE = `function handler(event) {
 const MAX_API_PATHS = 25;
 
 /** CloudFront path patterns start with '/'. */
-function checkApiPath(pattern: string, what: string): void {
-  if (!pattern.startsWith('/')) throw new Error(`WebTier: ${what} '${pattern}' must start with '/'.`);
+function checkApiPath(path: string, prop: string, pattern: string): void {
+  const literal = literalString(pattern);
+  if (literal !== undefined && (!literal.startsWith('/') || literal.length > 255)) {
+    throw invalid(path, prop, literal, 'a CloudFront path pattern starts with \'/\' and has at most 255 characters',
+      `Write it as '/${literal.replace(/^\/*/, '').slice(0, 254)}'.`);
+  }
 }
 
 /**
@@ -169,7 +174,7 @@ export class WebTier extends Construct {
     });
 
     const apiPath = props.apiPathPattern ?? '/api/*';
-    checkApiPath(apiPath, 'apiPathPattern');
+    checkApiPath(this.node.path, 'apiPathPattern', apiPath);
     const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
     if (props.apiLoadBalancer) {
       this.apiOrigin = origins.VpcOrigin.withApplicationLoadBalancer(props.apiLoadBalancer, {
@@ -244,19 +249,22 @@ export class WebTier extends Construct {
    * (uncached, all methods, all viewer headers). Adding a pattern twice changes nothing.
    */
   public addApiPath(pathPattern: string): void {
-    if (!this.apiOrigin) throw new Error(`WebTier: addApiPath('${pathPattern}') needs apiLoadBalancer.`);
-    checkApiPath(pathPattern, 'addApiPath');
+    if (!this.apiOrigin) {
+      throw invalid(this.node.path, 'addApiPath', pathPattern, 'API paths go to the load balancer, and this web tier has none',
+        'Give the web tier apiLoadBalancer.');
+    }
+    checkApiPath(this.node.path, 'addApiPath', pathPattern);
     // A wildcard in the first segment ('/*', '/*.js', '/a*') or the root itself takes site files
     // and client-side routes away from S3 and the SPA rewrite.
     const firstSegment = pathPattern.split('/')[1];
     if (pathPattern === '/' || /[*?]/.test(firstSegment)) {
-      throw new Error(`WebTier: addApiPath('${pathPattern}') would take site paths from S3; ` +
-        "route the service under a fixed prefix such as '/api/*' or '/app/*'.");
+      throw invalid(this.node.path, 'addApiPath', pathPattern, 'this pattern would take site paths from S3 (a wildcard in the first segment, or the root)',
+        'Route the service under a fixed prefix such as \'/api/*\' or \'/app/*\'.');
     }
     if (this.apiPaths.includes(pathPattern)) return;
     if (this.apiPaths.length >= MAX_API_PATHS) {
-      throw new Error(`WebTier: ${pathPattern} would be API path ${this.apiPaths.length + 1}; a distribution takes 25 cache behaviors ` +
-        'by default. Route services under one prefix (e.g. /api/*) or raise the quota and route them yourself.');
+      throw invalid(this.node.path, 'addApiPath', pathPattern, `this would be API path ${this.apiPaths.length + 1}, and a distribution takes ${MAX_API_PATHS} cache behaviors by default`,
+        'Route services under one prefix (e.g. /api/*), or raise the quota and route them yourself.');
     }
     this.apiPaths.push(pathPattern);
     this.distribution.addBehavior(pathPattern, this.apiOrigin, this.apiBehavior());
@@ -277,21 +285,25 @@ export class WebTier extends Construct {
 
   private resolveWebAcl(props: WebTierProps, region: string | undefined): EdgeWebAcl | undefined {
     if (props.wafEnabled === false) {
-      if (props.webAcl) throw new Error('WebTier: webAcl is given but wafEnabled is false; remove one of them.');
+      if (props.webAcl) {
+        throw invalid(this.node.path, 'webAcl', props.webAcl.node.path, 'wafEnabled is false, so this web ACL would be ignored', 'Remove webAcl or wafEnabled: false.');
+      }
       return undefined;
     }
     if (props.webAcl) {
       const aclRegion = stackRegion(props.webAcl);
       if (aclRegion !== 'us-east-1') {
-        throw new Error(`WebTier: the web ACL must be in a us-east-1 stack (it is in ${aclRegion ?? 'an env-agnostic stack'}).`);
+        throw invalid(this.node.path, 'webAcl', props.webAcl.node.path, `CloudFront takes a web ACL from us-east-1 only, and this one is in ${aclRegion ?? 'an env-agnostic stack'}`,
+          'Create it in a ThreeTierEdgeStack (or another stack) with env.region \'us-east-1\'.');
       }
       assertCrossRegion(this, props.webAcl, 'webAcl');
       return props.webAcl;
     }
     if (region === 'us-east-1') return new EdgeWebAcl(this, 'WebAcl');
-    throw new Error(`WebTier: CloudFront accepts a WAF web ACL from us-east-1 only, and this stack is in ${region ?? 'no fixed region (env-agnostic)'}. ` +
-      'Create a ThreeTierEdgeStack with env.region \'us-east-1\' and pass its webAcl (set crossRegionReferences: true on this stack), ' +
-      'deploy this stack to us-east-1, or set wafEnabled: false.');
+    throw invalid(this.node.path, 'wafEnabled', props.wafEnabled ?? true,
+      `CloudFront takes a WAF web ACL from us-east-1 only, and this stack is in ${region ?? 'no fixed region (env-agnostic)'}`,
+      'Create a ThreeTierEdgeStack with env.region \'us-east-1\' and pass it as edge (or its webAcl as webAcl), with crossRegionReferences: true on this stack; ' +
+      'deploy this stack to us-east-1; or set wafEnabled: false.');
   }
 
   private resolveCertificate(domain: WebDomainProps | undefined, region: string | undefined): acm.ICertificate | undefined {
@@ -301,10 +313,11 @@ export class WebTier extends Construct {
     if (domain.certificate) {
       const certRegion = arnRegion(domain.certificate.certificateArn) ?? stackRegion(domain.certificate);
       if (certRegion !== 'us-east-1') {
-        throw new Error(`WebTier: the certificate for ${domain.domainName} is in ${certRegion ?? 'an unknown region'}; ` +
-          'CloudFront only accepts ACM certificates from us-east-1 (use ThreeTierEdgeStack with a domain).');
+        throw invalid(this.node.path, 'domain.certificate', domain.certificate.certificateArn,
+          `CloudFront only accepts ACM certificates from us-east-1, and this one is in ${certRegion ?? 'an unknown region'}`,
+          'Request it in us-east-1: a ThreeTierEdgeStack with the domain does that.');
       }
-      assertCrossRegion(this, domain.certificate, 'certificate');
+      assertCrossRegion(this, domain.certificate, 'domain.certificate');
       return domain.certificate;
     }
     if (region === 'us-east-1') {
@@ -313,8 +326,9 @@ export class WebTier extends Construct {
         validation: acm.CertificateValidation.fromDns(domain.hostedZone),
       });
     }
-    throw new Error(`WebTier: the domain ${domain.domainName} needs a certificate from us-east-1 and this stack is in ${region ?? 'no fixed region'}; ` +
-      'create ThreeTierEdgeStack with the domain and pass its certificate.');
+    throw invalid(this.node.path, 'domain.domainName', domain.domainName,
+      `CloudFront needs the domain's certificate from us-east-1, and this stack is in ${region ?? 'no fixed region'}, where it would be requested`,
+      'Create a ThreeTierEdgeStack with the domain and pass it as edge (or its certificate as domain.certificate).');
   }
 
   /**
@@ -351,8 +365,9 @@ function assertCrossRegion(scope: Construct, other: Construct, what: string): vo
   const here = Stack.of(scope);
   const there = Stack.of(other);
   if (here !== there && stackRegion(scope) !== stackRegion(other) && !here._crossRegionReferences) {
-    throw new Error(`WebTier: the ${what} is in ${stackRegion(other)} and this stack is in ${stackRegion(scope) ?? 'no fixed region'}; ` +
-      `set crossRegionReferences: true on stack '${here.stackName}' (and give it an explicit env.region).`);
+    throw invalid(scope.node.path, what, other.node.path,
+      `it is in ${stackRegion(other)} and this stack is in ${stackRegion(scope) ?? 'no fixed region'}, which needs a cross-region reference`,
+      `Set crossRegionReferences: true on stack '${here.stackName}' (and give it an explicit env.region).`);
   }
 }
 
