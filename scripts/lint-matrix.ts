@@ -2,7 +2,8 @@
 // (PostgreSQL and MySQL) and DynamoDB, every NAT mode, with and without a custom domain, nested
 // service placement, the two standalone constructs, in us-east-1 and ap-northeast-2. Each case is
 // its own cloud assembly under cdk.out/matrix/<case>; scripts/cfn-lint.sh lints them for their
-// stacks' regions. Run: npx ts-node --project test/tsconfig.json scripts/lint-matrix.ts
+// stacks' regions, and scripts/consumer-view.ts scans them (the resources a case adds as its
+// user's own, a VPC or a log group, are marked so). Run: npx ts-node --project test/tsconfig.json scripts/lint-matrix.ts
 import * as fs from 'fs';
 import * as path from 'path';
 import {
@@ -13,15 +14,17 @@ import {
   CostProfile, DataStore, LogArchiveBucket, LogArchiveEncryption, MonitoredEcsService, NatMode, ServiceLoadBalancer,
   ServicePlacement, ThreeTierApp, ThreeTierAppProps, ThreeTierEdgeStack,
 } from '../src';
+import { markUsersOwn } from './consumer-view';
 
 const ACCOUNT = '123456789012';
 // Region only: with an account, CDK would look up availability zones (dummy ones offline).
 const VIRGINIA = { region: 'us-east-1' };
 const SEOUL = { region: 'ap-northeast-2' };
 const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');
+// Services run as a non-root user, as a real image should (the image is a placeholder).
 const services = [
-  { id: 'Items', image, containerPort: 8080, pathPatterns: ['/api/items', '/api/items/*'], healthCheck: { path: '/healthz' } },
-  { id: 'Orders', image, containerPort: 8080, pathPatterns: ['/api/orders/*'], prometheus: {} },
+  { id: 'Items', image, user: '101:101', containerPort: 8080, pathPatterns: ['/api/items', '/api/items/*'], healthCheck: { path: '/healthz' } },
+  { id: 'Orders', image, user: '101:101', containerPort: 8080, pathPatterns: ['/api/orders/*'], prometheus: {} },
 ];
 
 function zone(stack: Stack): route53.IHostedZone {
@@ -70,6 +73,7 @@ export const MATRIX: Record<string, (app: App) => void> = {
   'standalone-monitored-service-virginia': (app) => {
     const stack = new Stack(app, 'Service', { env: VIRGINIA });
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    markUsersOwn(vpc);
     const archive = new LogArchiveBucket(stack, 'Logs');
     archive.addVpcFlowLogs(vpc);
     const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate',
@@ -77,6 +81,7 @@ export const MATRIX: Record<string, (app: App) => void> = {
     const api = new MonitoredEcsService(stack, 'Api', {
       vpc,
       image,
+      user: '101:101',
       containerPort: 8080,
       prometheus: {},
       loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, accessLogs: archive }),
@@ -84,6 +89,7 @@ export const MATRIX: Record<string, (app: App) => void> = {
     new MonitoredEcsService(stack, 'Worker', {
       cluster: api.cluster,
       image,
+      user: '101:101',
       containerPort: 8080,
       loadBalancer: ServiceLoadBalancer.sharedListener(api.listener, { priority: 20, pathPatterns: ['/worker/*'] }),
     });
@@ -94,13 +100,18 @@ export const MATRIX: Record<string, (app: App) => void> = {
       encryption: LogArchiveEncryption.KMS,
       objectLockRetention: s3.ObjectLockRetention.governance(Duration.days(365)),
     });
-    archive.addVpcFlowLogs(new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 }));
-    archive.addLogGroup(new logs.LogGroup(stack, 'AppLogs', { retention: logs.RetentionDays.ONE_YEAR }));
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    const appLogs = new logs.LogGroup(stack, 'AppLogs', { retention: logs.RetentionDays.ONE_YEAR });
+    markUsersOwn(vpc, appLogs); // before the archive adds its flow log and subscription to them
+    archive.addVpcFlowLogs(vpc);
+    archive.addLogGroup(appLogs);
   },
   'standalone-log-archive-env-agnostic': (app) => {
     const stack = new Stack(app, 'Archive');
     const archive = new LogArchiveBucket(stack, 'Logs');
-    archive.addLogGroup(new logs.LogGroup(stack, 'AppLogs', { retention: logs.RetentionDays.ONE_YEAR }));
+    const appLogs = new logs.LogGroup(stack, 'AppLogs', { retention: logs.RetentionDays.ONE_YEAR });
+    markUsersOwn(appLogs);
+    archive.addLogGroup(appLogs);
   },
 };
 

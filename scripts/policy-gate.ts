@@ -1,6 +1,7 @@
 // Policy-validation gate: AWS Control Tower proactive controls (cfn-guard, shipped by
 // @cdklabs/cdk-validator-cfnguard, offline) over synthesized templates. A violation fails the
-// gate unless policy-exemptions.json lists it with a reason.
+// gate unless the resource lists the rule in its Metadata.guard.SuppressedRules (the library's
+// trade-offs, explained in the README) or policy-exemptions.json lists it with a reason.
 import * as fs from 'fs';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 
@@ -38,10 +39,15 @@ export class PolicyGate {
   /** Run the controls over one template file. */
   check(templatePath: string): GateResult {
     const report = this.guard.validate({ templatePaths: [templatePath] });
+    const resources = JSON.parse(fs.readFileSync(templatePath, 'utf8')).Resources ?? {};
     const violations: string[] = [];
     let exempted = 0;
     for (const v of report.violations) {
-      for (const r of v.violatingResources) {
+      // A rule that fails also reports itself once without a resource: the summary of the lines below.
+      const located = v.violatingResources.filter((r) => r.resourceLogicalId);
+      for (const r of located.length > 0 ? located : v.violatingResources) {
+        // A trade-off the resource carries itself (Metadata.guard.SuppressedRules) is not a violation.
+        if ((resources[r.resourceLogicalId]?.Metadata?.guard?.SuppressedRules ?? []).includes(v.ruleName)) continue;
         const match = this.exemptions.find((e) => e.rule === v.ruleName && new RegExp(`^${e.resource}$`).test(r.resourceLogicalId));
         if (match) {
           this.used.add(match);

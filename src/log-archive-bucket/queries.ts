@@ -1,6 +1,7 @@
 import { Aws, Names, Stack, aws_athena as athena, aws_glue as glue, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ALB_COLUMNS, ALB_REGEX, CLOUDFRONT_COLUMNS, VPC_FLOW_COLUMNS } from './table-schemas';
+import { suppressGuard } from '../private/nag';
 
 const TEXT_INPUT = 'org.apache.hadoop.mapred.TextInputFormat';
 const TEXT_OUTPUT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat';
@@ -195,6 +196,12 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
       },
     },
   });
+  if (!options.encryptionKey) {
+    suppressGuard(workGroup, [{
+      rule: 'athena_workgroup_results_encrypted_at_rest_kms_check',
+      reason: 'Query results take the archive\'s encryption, SSE-S3 here; with LogArchiveEncryption.KMS the workgroup enforces SSE-KMS.',
+    }]);
+  }
 
   const query = (id: string, name: string, description: string, sql: string) => {
     const q = new athena.CfnNamedQuery(scope, id, {

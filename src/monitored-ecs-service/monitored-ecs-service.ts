@@ -15,7 +15,8 @@ import { ChatbotSlackChannel, alarmTopicFor, routeEcsEvents, subscribeChatbot, s
 import { PrometheusOptions, addPrometheusSidecar } from './prometheus';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { ec2Description } from '../private/cfn-text';
-import { acknowledge, inCompliancePacks } from '../private/nag';
+import { newServiceCluster } from '../private/cluster';
+import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { stackRegion } from '../private/region';
 import { defaultPrivateSubnets } from '../private/subnets';
 import { checkId, checkLogRetention, checkRange, checkSchedule, checkSeconds, invalid, literalNumber, literalSeconds, literalString } from '../private/validate';
@@ -363,11 +364,7 @@ export class MonitoredEcsService extends Construct {
       this.cluster = props.cluster;
       if (spotShare > 0 && props.cluster instanceof ecs.Cluster) props.cluster.enableFargateCapacityProviders();
     } else {
-      this.cluster = new ecs.Cluster(this, 'Cluster', {
-        vpc: props.vpc,
-        containerInsightsV2: ecs.ContainerInsights.ENHANCED,
-        enableFargateCapacityProviders: true,
-      });
+      this.cluster = newServiceCluster(this, props.vpc);
     }
     const vpc = props.vpc ?? this.cluster.vpc;
 
@@ -386,8 +383,9 @@ export class MonitoredEcsService extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     if (!props.logEncryptionKey) {
-      acknowledge(this.logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted',
-        'Encrypted by CloudWatch Logs with service keys; pass logEncryptionKey for a customer managed key.'));
+      const reason = 'Encrypted by CloudWatch Logs with service keys; pass logEncryptionKey for a customer managed key.';
+      acknowledge(this.logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted', reason));
+      suppressGuard(this.logGroup, [{ rule: 'cloudwatch_log_group_encrypted_check', reason }]);
     }
     props.logArchive?.addLogGroup(this.logGroup);
 
@@ -466,6 +464,9 @@ export class MonitoredEcsService extends Construct {
         defaultTargetGroups: [this.targetGroup],
         open,
       });
+      if (!(opts.deletionProtection ?? true)) {
+        suppressGuard(lb, [{ rule: 'elbv2_deletion_protection_enabled_check', reason: 'Deletion protection is off by choice (deletionProtection: false).' }]);
+      }
       const redirect = lb.addRedirect({
         sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS, open,
       });

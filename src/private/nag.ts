@@ -72,3 +72,25 @@ function cfnResourceOf(construct: IConstruct): CfnResource | undefined {
   if (child && CfnResource.isCfnResource(child)) return child;
   return undefined;
 }
+
+/** A cfn-guard rule (e.g. the Control Tower proactive rules) a resource means to break, and why. */
+export interface GuardSuppression {
+  /** The rule name as cfn-guard reports it, e.g. `s3_bucket_object_lock_enabled_check`. */
+  readonly rule: string;
+  /** Why; the README's Compliance table carries it (cfn-guard reads only the rule names). */
+  readonly reason: string;
+}
+
+/**
+ * Write the rules into the resource's `Metadata.guard.SuppressedRules`, the convention of the AWS
+ * Guard Rules Registry, so a consumer's cfn-guard run sees the trade-off on the resource itself.
+ */
+export function suppressGuard(construct: IConstruct, suppressions: GuardSuppression[]): void {
+  const resource = cfnResourceOf(construct);
+  if (!resource) {
+    throw new Error(`suppressGuard: ${construct.node.path} has no CloudFormation resource to carry guard metadata`);
+  }
+  const existing: string[] = (resource.getMetadata('guard') as { SuppressedRules?: string[] } | undefined)?.SuppressedRules ?? [];
+  const rules = [...existing, ...suppressions.map((s) => s.rule).filter((r) => !existing.includes(r))];
+  resource.addMetadata('guard', { SuppressedRules: rules });
+}

@@ -1,7 +1,7 @@
-import { Stack, Token, aws_s3 as s3 } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token, aws_s3 as s3 } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledge, inCompliancePacks, managedPolicyFinding } from './nag';
+import { acknowledge, inCompliancePacks, managedPolicyFinding, suppressGuard } from './nag';
 
 /**
  * CDK puts the Lambda functions of its deploy-time helpers (AwsCustomResource, BucketDeployment,
@@ -19,6 +19,7 @@ export function acknowledgeSingletonFunction(scope: Construct, idPrefix: string,
       ...inCompliancePacks('LambdaDLQ', reason),
       ...inCompliancePacks('LambdaInsideVPC', reason),
     ]);
+    suppressGuard(fn, [{ rule: 'lambda_inside_vpc_check', reason: `${reason} It calls AWS APIs only.` }]);
   }
   // Newer aws-cdk-lib gives the function a log group of its own (CDK's defaults: no KMS key).
   const logGroup = fn.node.tryFindChild('LogGroup');
@@ -61,4 +62,77 @@ export function acknowledgeBucketDeploymentGrants(scope: Construct, destination:
     `Resource::<${siteLogicalId}.Arn>/*`,
   ];
   acknowledge(policy, findings.map((f) => ({ id: `AwsSolutions-IAM5[${f}]`, reason })));
+}
+
+const acknowledged = new WeakSet<IConstruct>();
+const hooked = new WeakMap<Stack, Set<string>>();
+
+/**
+ * CDK's `Custom::<name>CustomResourceProvider` singletons (a role and a handler at stack level),
+ * when our construct is the reason one exists. Some are made only while the app is prepared (the
+ * cross-region reference reader and writer), after aspects have run and out of reach of a
+ * consumer's cdk-nag 2 aspects but in the template their scanners read. So the provider is
+ * acknowledged now if it exists, and again from a validation of the stack, which CDK runs after
+ * preparation and before it writes the template.
+ */
+export function acknowledgeProvider(scope: Construct, name: string, job: string): void {
+  const stack = Stack.of(scope);
+  const run = () => {
+    const provider = stack.node.tryFindChild(`Custom::${name}CustomResourceProvider`);
+    if (provider) acknowledgeProviderParts(provider, job);
+  };
+  run();
+  const names = hooked.get(stack) ?? new Set<string>();
+  hooked.set(stack, names);
+  if (names.has(name)) return;
+  names.add(name);
+  stack.node.addValidation({ validate: () => { run(); return []; } });
+}
+
+function acknowledgeProviderParts(provider: IConstruct, job: string): void {
+  const reason = `CDK's deploy-time provider that ${job}; CloudFormation invokes it only during deployments and CDK owns its code, role and runtime.`;
+  const handler = provider.node.tryFindChild('Handler');
+  if (handler && !acknowledged.has(handler)) {
+    acknowledged.add(handler);
+    acknowledge(handler, [
+      { id: 'AwsSolutions-L1', reason: `${reason} CDK pins its runtime.` },
+      ...inCompliancePacks('LambdaConcurrency', `${reason} It runs once per deployment; reserved concurrency would only add a quota to manage.`, ['NIST.800.53.R5', 'HIPAA.Security']),
+      ...inCompliancePacks('LambdaDLQ', `${reason} CloudFormation waits for its answer and reports a failure itself; there is no event to queue.`, ['NIST.800.53.R5', 'HIPAA.Security']),
+      ...inCompliancePacks('LambdaInsideVPC', `${reason} It calls AWS APIs only and has no network path to the VPC's resources.`),
+    ]);
+    suppressGuard(handler, [{ rule: 'lambda_inside_vpc_check', reason: `${reason} It calls AWS APIs only.` }]);
+  }
+  const role = provider.node.tryFindChild('Role');
+  if (role && CfnResource.isCfnResource(role) && !acknowledged.has(role)) {
+    acknowledged.add(role);
+    const props = Stack.of(role).resolve((role as any)._cfnProperties ?? {});
+    const findings = [
+      ...([] as unknown[]).concat(props.ManagedPolicyArns ?? []).map((arn) => ({ id: `AwsSolutions-IAM4[Policy::${flatten(arn)}]`, reason: `${reason} It logs with this AWS managed policy.` })),
+      ...wildcards(props.Policies ?? []).map((f) => ({ id: `AwsSolutions-IAM5[${f}]`, reason: `${reason} CDK scopes the wildcard to the parameters or resources it manages.` })),
+    ];
+    acknowledge(role, [...findings, ...inCompliancePacks('IAMNoInlinePolicy', `${reason} CDK writes its policy inline.`)]);
+  }
+}
+
+/** The wildcard findings cdk-nag's IAM5 names for inline policies: `Action::x*` and `Resource::...*`. */
+function wildcards(policies: any[]): string[] {
+  const out = new Set<string>();
+  for (const policy of policies) {
+    for (const st of ([] as any[]).concat(policy?.PolicyDocument?.Statement ?? [])) {
+      if (st.Effect !== 'Allow') continue;
+      for (const a of ([] as unknown[]).concat(st.Action ?? [])) if (typeof a === 'string' && a.includes('*')) out.add(`Action::${a}`);
+      for (const r of ([] as unknown[]).concat(st.Resource ?? []).map(flatten)) if (r.includes('*')) out.add(`Resource::${r}`);
+    }
+  }
+  return [...out];
+}
+
+/** A CloudFormation value as cdk-nag prints it: `{Ref: X}` and `${X}` in a Sub as `<X>`, GetAtt as `<A.B>`, joins joined. */
+function flatten(value: any): string {
+  if (typeof value === 'string') return value;
+  if (value?.Ref) return `<${value.Ref}>`;
+  if (value?.['Fn::GetAtt']) return `<${[].concat(value['Fn::GetAtt']).join('.')}>`;
+  if (value?.['Fn::Join']) return (value['Fn::Join'][1] as any[]).map(flatten).join(value['Fn::Join'][0]);
+  if (typeof value?.['Fn::Sub'] === 'string') return value['Fn::Sub'].replace(/\$\{([^}]+)\}/g, '<$1>');
+  return JSON.stringify(value);
 }

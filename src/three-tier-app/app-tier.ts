@@ -4,7 +4,8 @@ import { LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService, MonitoredEcsServiceOptions, ServiceLoadBalancer } from '../monitored-ecs-service';
 import { alarmTopicFor } from '../monitored-ecs-service/notifications';
 import { ec2Description } from '../private/cfn-text';
-import { acknowledge, inCompliancePacks } from '../private/nag';
+import { newServiceCluster } from '../private/cluster';
+import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { listenerPaths } from '../private/routes';
 import { defaultPrivateSubnets } from '../private/subnets';
 import { checkId, invalid } from '../private/validate';
@@ -137,11 +138,7 @@ export class AppTier extends Construct {
     this.logArchive = props.logArchive;
     this.defaults = props.serviceDefaults;
     this.placement = props.servicePlacement ?? ServicePlacement.SAME_STACK;
-    this.cluster = new ecs.Cluster(this, 'Cluster', {
-      vpc: props.vpc,
-      containerInsightsV2: ecs.ContainerInsights.ENHANCED,
-      enableFargateCapacityProviders: true,
-    });
+    this.cluster = newServiceCluster(this, props.vpc);
     this.alarmTopic = alarmTopicFor(this, props.alarmTopic);
 
     const sg = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
@@ -174,6 +171,16 @@ export class AppTier extends Construct {
       ...(props.deletionProtection ?? true ? [] : inCompliancePacks('ELBDeletionProtectionEnabled',
         'Deletion protection is off by choice (development profile or deletionProtection: false).', ['NIST.800.53.R5', 'HIPAA.Security'])),
     ]);
+    if (!(props.deletionProtection ?? true)) {
+      suppressGuard(this.loadBalancer, [{
+        rule: 'elbv2_deletion_protection_enabled_check',
+        reason: 'Deletion protection is off by choice (the development profile, or deletionProtection: false); production keeps it on.',
+      }]);
+    }
+    suppressGuard(this.listener, [{
+      rule: 'alb_http_to_https_redirection_check',
+      reason: 'Only CloudFront\'s VPC origin reaches this internal listener, over the AWS network; viewers use HTTPS on CloudFront, and a redirect would loop.',
+    }]);
     acknowledge(this.listener, [
       ...inCompliancePacks('ELBv2ACMCertificateRequired',
         'CloudFront reaches the internal load balancer through a VPC origin over the AWS network; viewers use HTTPS on CloudFront.'),

@@ -6,7 +6,7 @@ import {
 import { Construct } from 'constructs';
 import { ec2Description } from '../private/cfn-text';
 import { allowFromClient } from '../private/connections';
-import { acknowledge, inCompliancePacks } from '../private/nag';
+import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { acknowledgeSingletonFunction } from '../private/provider-functions';
 import { invalid } from '../private/validate';
 
@@ -341,10 +341,21 @@ export class DataTier extends Construct {
         reason: 'Recovery is point-in-time restore from automated backups; Backtrack is billed per change record and is opt-in (CfnDBCluster backtrackWindow).',
       }] : []),
     ]);
+    if (!deletionProtection) {
+      suppressGuard(cluster, [{
+        rule: 'rds_cluster_deletion_protection_enabled_check',
+        reason: 'Deletion protection is off by choice (the development profile, or deletionProtection: false); the cluster is still retained when it leaves the stack.',
+      }]);
+    }
+    const monitoring = 'Serverless v2 capacity, CPU and connections are in CloudWatch metrics on the system dashboard; Enhanced Monitoring\'s OS metrics are an opt-in cost.';
     for (const instance of cluster.node.children.filter((c) => c.node.id === 'Writer' || c.node.id.startsWith('Reader'))) {
-      acknowledge(instance, inCompliancePacks('RDSEnhancedMonitoringEnabled',
-        'Serverless v2 capacity, CPU and connections are in CloudWatch metrics; Enhanced Monitoring\'s OS metrics are an opt-in cost.',
-        ['NIST.800.53.R5', 'HIPAA.Security']));
+      acknowledge(instance, [
+        ...inCompliancePacks('RDSEnhancedMonitoringEnabled', monitoring, ['NIST.800.53.R5', 'HIPAA.Security']),
+        // AWS Backup takes Aurora by cluster, never by instance, so no plan can satisfy a rule that looks for the instance.
+        ...inCompliancePacks('RDSInBackupPlan', 'Aurora backs up the cluster, not its instances: automated backups (backupRetention) with point-in-time restore; AWS Backup, where wanted, selects the cluster.',
+          ['NIST.800.53.R5', 'HIPAA.Security']),
+      ]);
+      suppressGuard(instance, [{ rule: 'rds_instance_enhanced_monitoring_enabled_check', reason: monitoring }]);
     }
     // The exported database logs get their 365-day retention from CDK's LogRetention function.
     acknowledgeSingletonFunction(this, 'LogRetention', 'sets the retention of the database log groups');

@@ -4,7 +4,8 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkDomain } from '../private/domain';
-import { acknowledge, inCompliancePacks } from '../private/nag';
+import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
+import { acknowledgeProvider } from '../private/provider-functions';
 import { stackRegion } from '../private/region';
 import { checkLogRetention, checkRange, invalid } from '../private/validate';
 
@@ -93,6 +94,7 @@ export class EdgeWebAcl extends Construct {
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
     acknowledge(this.logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted', 'WAF logs are encrypted by CloudWatch Logs with service keys.'));
+    suppressGuard(this.logGroup, [{ rule: 'cloudwatch_log_group_encrypted_check', reason: 'WAF logs are encrypted by CloudWatch Logs with service keys (authorization and cookie headers are redacted).' }]);
     new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,
       // WAF rejects the `:*` suffix that LogGroup.logGroupArn carries.
@@ -146,6 +148,7 @@ export class ThreeTierEdgeStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ThreeTierEdgeStackProps = {}) {
     super(scope, id, { crossRegionReferences: true, ...props });
+    acknowledgeProvider(this, 'CrossRegionExportWriter', 'writes the web ACL and certificate ARNs to SSM parameters in the system stacks\' Regions');
     if (stackRegion(this) !== 'us-east-1') {
       throw invalid(this.node.path, 'env.region', stackRegion(this) ?? 'none (env-agnostic)', 'CloudFront accepts web ACLs and certificates from us-east-1 only',
         'Give the edge stack env: { region: \'us-east-1\' } (and an account).');

@@ -2,7 +2,8 @@ import { Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { allowFromClient } from '../private/connections';
-import { acknowledge, inCompliancePacks } from '../private/nag';
+import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
+import { acknowledgeProvider } from '../private/provider-functions';
 import { checkId, invalid } from '../private/validate';
 
 /** Options of a NAT instance. */
@@ -176,6 +177,9 @@ export class Network extends Construct {
         },
       });
       acknowledgePublicRoutes(vpc);
+      acknowledgeProvider(this, 'VpcRestrictDefaultSG', 'removes every rule of the VPC\'s default security group');
+      acknowledge(vpc, inCompliancePacks('VPCDefaultSecurityGroupClosed',
+        'The default security group is closed at deploy time: CDK\'s restrictDefaultSecurityGroup custom resource removes its rules. The rule reads only the VPC resource.'));
       this.vpc = vpc;
       this.appSubnets = { subnetGroupName: 'App' };
       this.dataSubnets = { subnetGroupName: 'Data' };
@@ -251,10 +255,20 @@ function hardenNatInstances(provider: ec2.NatInstanceProviderV2): void {
     const cfn = instance.node.defaultChild as ec2.CfnInstance;
     // Encrypt the root volume (AL2023's root device is /dev/xvda; the size stays the AMI's).
     cfn.blockDeviceMappings = [{ deviceName: '/dev/xvda', ebs: { encrypted: true, volumeType: 'gp3', deleteOnTermination: true } }];
-    // The NAT script never reads instance metadata, so IMDSv1 can go. Set on the instance itself:
-    // CDK's IMDSv2 aspect would add a launch template with a fixed name, which clashes between stacks.
-    cfn.metadataOptions = { httpTokens: 'required', httpEndpoint: 'enabled' };
+    // The NAT script never reads instance metadata, so IMDSv1 can go. Set on the instance, and in an
+    // unnamed launch template of its own: cdk-nag 2 and other scanners look for IMDSv2 only there.
+    // (CDK's IMDSv2 aspect would add a launch template with a fixed name, which clashes between stacks.)
+    const metadataOptions = { httpTokens: 'required', httpEndpoint: 'enabled' };
+    cfn.metadataOptions = metadataOptions;
+    const template = new ec2.CfnLaunchTemplate(instance, 'LaunchTemplate', { launchTemplateData: { metadataOptions } });
+    cfn.launchTemplate = { launchTemplateId: template.ref, version: template.attrLatestVersionNumber };
     const router = 'A NAT instance is a router with no workload';
+    suppressGuard(instance, [
+      { rule: 'ec2_instance_detailed_monitoring_enabled_check', reason: `${router}; 5-minute network metrics are enough, detailed monitoring is an extra cost.` },
+      { rule: 'ec2_instance_nitro_encryption_in_transit_check', reason: `${router}; it forwards traffic the services encrypt end to end (TLS), and t4g.nano is the cost choice of NatMode.instance().` },
+      { rule: 'ec2_instance_no_public_ip_check', reason: `${router}; it needs a public IP to forward the VPC's traffic to the internet.` },
+    ]);
+    suppressGuard(template, [{ rule: 'ec2_launch_template_monitoring_enabled_check', reason: `${router}; 5-minute network metrics are enough, detailed monitoring is an extra cost.` }]);
     acknowledge(instance, [
       { id: 'AwsSolutions-EC28', reason: `${router}; 5-minute network metrics are enough, detailed monitoring is an extra cost.` },
       { id: 'AwsSolutions-EC29', reason: `${router}; CloudFormation replaces it, termination protection would block updates.` },

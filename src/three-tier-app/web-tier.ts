@@ -1,5 +1,5 @@
 import {
-  Duration, RemovalPolicy, Stack,
+  Duration, RemovalPolicy, Stack, Token,
   aws_certificatemanager as acm, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_ec2 as ec2,
   aws_elasticloadbalancingv2 as elbv2, aws_route53 as route53, aws_route53_targets as targets, aws_s3 as s3,
   aws_s3_deployment as s3deploy, custom_resources as cr,
@@ -9,8 +9,8 @@ import { EdgeDomainProps, EdgeWebAcl } from './edge';
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { foldToAscii, shortHash } from '../private/cfn-text';
 import { checkDomain } from '../private/domain';
-import { acknowledge, inCompliancePacks } from '../private/nag';
-import { acknowledgeBucketDeploymentGrants, acknowledgeSingletonFunction } from '../private/provider-functions';
+import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
+import { acknowledgeBucketDeploymentGrants, acknowledgeProvider, acknowledgeSingletonFunction } from '../private/provider-functions';
 import { arnRegion, stackRegion } from '../private/region';
 import { invalid, literalString } from '../private/validate';
 
@@ -155,6 +155,11 @@ export class WebTier extends Construct {
       ...inCompliancePacks('S3BucketReplicationEnabled', 'The site is built from source and redeployable; replication adds cost without recovery value.'),
       ...inCompliancePacks('S3DefaultEncryptionKMS', 'SSE-S3: CloudFront origin access control reads it without a key policy.'),
     ]);
+    suppressGuard(this.siteBucket, [
+      { rule: 's3_bucket_default_encryption_kms_check', reason: 'The site bucket holds public web assets with SSE-S3, which CloudFront origin access control reads without a key policy.' },
+      { rule: 's3_bucket_object_lock_enabled_check', reason: 'Site assets are replaced on every deployment, which a lock would block; versioning keeps 30 days of previous versions.' },
+      { rule: 's3_event_notifications_enabled_check', reason: 'Nothing reacts to site uploads; deployments invalidate CloudFront directly.' },
+    ]);
 
     this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: `Security headers of ${this.node.path}`,
@@ -218,6 +223,18 @@ export class WebTier extends Construct {
         reason: 'Without a custom domain CloudFront serves its *.cloudfront.net certificate, whose TLS policy cannot be set; give a domain for TLSv1.2_2021.',
       }]),
       ...(this.webAcl ? [] : [{ id: 'AwsSolutions-CFR2', reason: 'WAF was turned off explicitly (wafEnabled: false).' }]),
+    ]);
+    const noDomain = 'Without a custom domain CloudFront serves its own *.cloudfront.net certificate, which has no certificate, SNI or TLS policy settings; give a domain (ThreeTierEdgeStack) for an ACM certificate, sni-only and TLSv1.2_2021.';
+    suppressGuard(this.distribution, [
+      { rule: 'cloudfront_origin_failover_enabled_check', reason: 'The site and the API have one origin each, in one Region; a failover origin needs a second copy of the system in another Region.' },
+      ...(this.certificate ? [] : ['cloudfront_custom_ssl_certificate_check', 'cloudfront_sni_enabled_check', 'cloudfront_security_policy_check'].map((rule) => ({ rule, reason: noDomain }))),
+      // The rules accept a literal ARN or a certificate of this template, not one read from the edge stack.
+      ...(this.certificate && Stack.of(this.certificate) !== Stack.of(this) && Token.isUnresolved(this.certificate.certificateArn)
+        ? ['cloudfront_custom_ssl_certificate_check', 'cloudfront_sni_enabled_check'].map((rule) => ({
+          rule,
+          reason: 'The ACM certificate (sni-only, TLSv1.2_2021) comes from the us-east-1 edge stack through CDK\'s cross-region reference, a custom resource attribute the rules do not follow.',
+        }))
+        : []),
     ]);
 
     if (props.apiLoadBalancer) {
@@ -364,6 +381,9 @@ export class WebTier extends Construct {
 function assertCrossRegion(scope: Construct, other: Construct, what: string): void {
   const here = Stack.of(scope);
   const there = Stack.of(other);
+  if (here !== there && stackRegion(scope) !== stackRegion(other)) {
+    acknowledgeProvider(scope, 'CrossRegionExportReader', 'reads the web ACL and certificate ARNs that the us-east-1 edge stack writes to SSM parameters in this Region');
+  }
   if (here !== there && stackRegion(scope) !== stackRegion(other) && !here._crossRegionReferences) {
     throw invalid(scope.node.path, what, other.node.path,
       `it is in ${stackRegion(other)} and this stack is in ${stackRegion(scope) ?? 'no fixed region'}, which needs a cross-region reference`,

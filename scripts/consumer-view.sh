@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# What a consumer's scanner sees (issue #17): every example's and every matrix case's template,
+# re-read from disk into a fresh app, scanned by cdk-nag 2 and 3 (AwsSolutions, NIST 800-53 R5,
+# HIPAA Security, PCI DSS 3.2.1) and cfn-guard with the Control Tower rules, with nothing of this
+# repository's but what the templates carry. Fails on any unexplained finding on our resources.
+# Needs the examples synthesized (npx projen examples); synthesizes the matrix when it is missing.
+# Run: npx projen examples && bash scripts/consumer-view.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export AWS_EC2_METADATA_DISABLED=true
+
+missing=0
+for app in examples/*/app.ts; do
+  name=$(basename "$(dirname "$app")")
+  [ -f "cdk.out/$name/manifest.json" ] || { echo "consumer view: cdk.out/$name is missing; run npx projen examples first"; missing=1; }
+done
+[ "$missing" -eq 0 ] || exit 1
+[ -d cdk.out/matrix ] || npx ts-node --project test/tsconfig.json scripts/lint-matrix.ts
+assemblies=()
+for d in cdk.out/*/ cdk.out/matrix/*/; do
+  if [ -f "$d/manifest.json" ]; then assemblies+=("${d%/}"); fi
+done
+npx ts-node --project test/tsconfig.json scripts/consumer-view.ts "${assemblies[@]}"

@@ -1,0 +1,120 @@
+// What a consumer's scanner sees (issue #17): the checker itself can fail, and each fix the
+// consumer view asked for is pinned in the template.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnResource, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ACCOUNT, seoulApp, virginiaApp } from './three-tier-app.fixtures';
+import { markUsersOwn, scan, undocumented } from '../scripts/consumer-view';
+import { LogArchiveBucket, LogArchiveEncryption, NatMode } from '../src';
+
+function resourcesOf(t: Template, type: string): Array<[string, any]> {
+  return Object.entries(t.findResources(type));
+}
+
+function templateFile(build: (stack: Stack) => void): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-view-'));
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Consumer');
+  build(stack);
+  return path.join(outdir, app.synth().getStackByName('Consumer').templateFile);
+}
+
+describe('the consumer-view scan', () => {
+  const rules = (file: string, tool: string) => scan(file).filter((f) => f.tool === tool).map((f) => f.rule);
+
+  test('reports a plain bucket\'s findings in cdk-nag 2, cdk-nag 3 and cfn-guard', () => {
+    const file = templateFile((stack) => new s3.Bucket(stack, 'Plain'));
+    expect(rules(file, 'cdk-nag 2')).toContain('AwsSolutions-S1');
+    expect(rules(file, 'cdk-nag 3')).toContain('AwsSolutions-S1');
+    expect(rules(file, 'cfn-guard')).toContain('s3_bucket_logging_enabled_check');
+    expect(scan(file).every((f) => !f.users)).toBe(true);
+  });
+
+  test('counts only what the template carries: cdk_nag metadata for both cdk-nags, Metadata.guard.SuppressedRules for cfn-guard', () => {
+    const file = templateFile((stack) => {
+      const bucket = new s3.Bucket(stack, 'Plain').node.defaultChild as CfnResource;
+      bucket.addMetadata('cdk_nag', { rules_to_suppress: [{ id: 'AwsSolutions-S1', reason: 'a test of the scan itself' }] });
+      bucket.addMetadata('guard', { SuppressedRules: ['s3_bucket_logging_enabled_check'] });
+    });
+    expect(rules(file, 'cdk-nag 2')).not.toContain('AwsSolutions-S1');
+    expect(rules(file, 'cdk-nag 3')).not.toContain('AwsSolutions-S1');
+    expect(rules(file, 'cfn-guard')).not.toContain('s3_bucket_logging_enabled_check');
+    expect(rules(file, 'cdk-nag 2')).toContain('AwsSolutions-S10'); // others still fire
+  });
+
+  test('a resource the test marks as its user\'s own is reported apart', () => {
+    const file = templateFile((stack) => markUsersOwn(new s3.Bucket(stack, 'Theirs')));
+    const findings = scan(file);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.users)).toBe(true);
+  });
+});
+
+describe('fixes the consumer view asked for', () => {
+  test('CT.KMS.PR.3: only AWS services may create grants on the keys we create', () => {
+    const deny = {
+      Sid: 'GrantsOnlyForAwsServices',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    };
+    const system = Template.fromStack(virginiaApp().stack);
+    const stack = new Stack(new App(), 'Archive');
+    new LogArchiveBucket(stack, 'Logs', { encryption: LogArchiveEncryption.KMS });
+    for (const t of [system, Template.fromStack(stack)]) {
+      const keys = resourcesOf(t, 'AWS::KMS::Key');
+      expect(keys.length).toBeGreaterThan(0);
+      for (const [, key] of keys) expect(key.Properties.KeyPolicy.Statement).toContainEqual(deny);
+    }
+  });
+
+  test('CDK\'s cross-region reference providers and default-SG restrictor carry their reasons in the template', () => {
+    const { app } = seoulApp({ natMode: NatMode.instance() });
+    const assembly = app.synth();
+    const template = (name: string) => assembly.getStackByName(name).template;
+    const suppressed = (t: any, idPattern: RegExp) => Object.entries<any>(t.Resources).filter(([id]) => idPattern.test(id))
+      .flatMap(([, r]) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((s: any) => `${s.id}${s.applies_to ? `[${s.applies_to[0]}]` : ''}`));
+    const writerRole = suppressed(template('Edge'), /^CustomCrossRegionExportWriterCustomResourceProviderRole/);
+    expect(writerRole).toEqual(expect.arrayContaining([
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:ap-northeast-2:${ACCOUNT}:parameter/cdk/exports/*]`,
+      'NIST.800.53.R5-IAMNoInlinePolicy',
+    ]));
+    expect(suppressed(template('System'), /^CustomCrossRegionExportReaderCustomResourceProviderHandler/))
+      .toEqual(expect.arrayContaining(['AwsSolutions-L1', 'HIPAA.Security-LambdaDLQ', 'PCI.DSS.321-LambdaInsideVPC']));
+    expect(suppressed(template('System'), /^CustomVpcRestrictDefaultSGCustomResourceProviderRole/)).toContain('HIPAA.Security-IAMNoInlinePolicy');
+    expect(suppressed(template('System'), /^AppNetworkVpc[0-9A-F]{8}$/)).toContain('NIST.800.53.R5-VPCDefaultSecurityGroupClosed');
+    // Synthesizing again (the validation runs again) does not write the reasons twice.
+    const entries = app.synth({ force: true }).getStackByName('Edge').template.Resources;
+    const roleId = Object.keys(entries).find((id) => id.startsWith('CustomCrossRegionExportWriterCustomResourceProviderRole'))!;
+    const ids = entries[roleId].Metadata.cdk_nag.rules_to_suppress.map((s: any) => `${s.id}${JSON.stringify(s.applies_to ?? '')}`);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  test('trade-offs carry their cfn-guard rule on the resource (Metadata.guard.SuppressedRules)', () => {
+    const t = Template.fromStack(virginiaApp().stack);
+    const guard = (type: string, idPattern: RegExp) => resourcesOf(t, type).filter(([id]) => idPattern.test(id))
+      .flatMap(([, r]) => r.Metadata?.guard?.SuppressedRules ?? []);
+    expect(guard('AWS::S3::Bucket', /WebSiteBucket/)).toEqual(expect.arrayContaining(['s3_bucket_object_lock_enabled_check', 's3_event_notifications_enabled_check']));
+    expect(guard('AWS::CloudFront::Distribution', /WebDistribution/)).toEqual(expect.arrayContaining(['cloudfront_custom_ssl_certificate_check', 'cloudfront_origin_failover_enabled_check']));
+    expect(guard('AWS::ElasticLoadBalancingV2::Listener', /LoadBalancerHttp/)).toEqual(['alb_http_to_https_redirection_check']);
+    expect(guard('AWS::ECS::Cluster', /Cluster/)).toEqual(['ecs_container_insights_enabled_check']);
+    // The production profile keeps deletion protection: nothing to explain there.
+    expect(guard('AWS::ElasticLoadBalancingV2::LoadBalancer', /LoadBalancer/)).toEqual([]);
+  });
+});
+
+test('every rule a template explains must be named in the README\'s Compliance section', () => {
+  const file = templateFile((stack) => {
+    const bucket = new s3.Bucket(stack, 'Plain').node.defaultChild as CfnResource;
+    bucket.addMetadata('cdk_nag', { rules_to_suppress: [{ id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: 'a test of the check itself' }] });
+    bucket.addMetadata('guard', { SuppressedRules: ['s3_event_notifications_enabled_check', 'made_up_rule_check'] });
+  });
+  const readme = '## Compliance\n| x | S3BucketLoggingEnabled, `s3_event_notifications_enabled_check` |\n## Next\nmade_up_rule_check\n';
+  expect(undocumented([file], readme)).toEqual(['made_up_rule_check']);
+  expect(undocumented([file], fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8'))).toEqual(['made_up_rule_check']);
+});
