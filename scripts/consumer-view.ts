@@ -115,7 +115,15 @@ export function scan(templateFile: string): Finding[] {
 
   // cfn-guard with the Control Tower rules, on the file itself. A rule also reports itself once
   // without a resource when it fails somewhere; that line is the summary of the per-resource ones.
-  for (const v of guard.validate({ templatePaths: [templateFile] }).violations) {
+  let report;
+  try {
+    report = guard.validate({ templatePaths: [templateFile] });
+  } catch (e) {
+    // A consumer's validator plugin failing on our template is a finding of its own.
+    add('cfn-guard', `the validator failed on this template: ${(e as Error).message.trim().split('\n').pop()}`, '?');
+    return findings;
+  }
+  for (const v of report.violations) {
     const located = v.violatingResources.filter((r) => r.resourceLogicalId);
     for (const r of located) {
       if (!(resources[r.resourceLogicalId!]?.Metadata?.guard?.SuppressedRules ?? []).includes(v.ruleName)) add('cfn-guard', v.ruleName, r.resourceLogicalId!);
@@ -185,6 +193,12 @@ if (require.main === module) {
     for (const [key, n] of [...theirs.entries()].sort()) console.log(`not ours (the test app's own resource): ${key} x${n}`);
   }
   console.log(`consumer view: ${templates.length} templates; unexplained findings on our resources: ${ours.length} (${byTool(ours)}); on the test's own resources (not ours): ${users.length} (${byTool(users)})`);
+  const byPack = new Map<string, number>();
+  for (const f of ours) {
+    const pack = f.tool === 'cfn-guard' ? 'Control Tower' : f.rule.split('-')[0];
+    byPack.set(`${f.tool} ${pack}`, (byPack.get(`${f.tool} ${pack}`) ?? 0) + 1);
+  }
+  if (byPack.size > 0) console.log(`by pack: ${[...byPack.entries()].sort().map(([k, n]) => `${k} ${n}`).join('; ')}`);
   const missing = undocumented(templates, fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8'));
   for (const rule of missing) console.log(`explained in a template but not in the README's Compliance section: ${rule}`);
   process.exitCode = ours.length === 0 && missing.length === 0 ? 0 : 1;

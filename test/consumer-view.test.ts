@@ -3,11 +3,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnResource, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, CfnResource, NestedStack, Stack, aws_s3 as s3, aws_secretsmanager as sm } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ACCOUNT, seoulApp, virginiaApp } from './three-tier-app.fixtures';
 import { markUsersOwn, scan, undocumented } from '../scripts/consumer-view';
-import { LogArchiveBucket, LogArchiveEncryption, NatMode } from '../src';
+import { CostProfile, LogArchiveBucket, LogArchiveEncryption, NatMode, ServicePlacement } from '../src';
 
 function resourcesOf(t: Template, type: string): Array<[string, any]> {
   return Object.entries(t.findResources(type));
@@ -93,6 +93,39 @@ describe('fixes the consumer view asked for', () => {
     const roleId = Object.keys(entries).find((id) => id.startsWith('CustomCrossRegionExportWriterCustomResourceProviderRole'))!;
     const ids = entries[roleId].Metadata.cdk_nag.rules_to_suppress.map((s: any) => `${s.id}${JSON.stringify(s.applies_to ?? '')}`);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  test('the production profile encrypts the system\'s log groups with a key it creates; development keeps service keys', () => {
+    const withSlack = (profile: CostProfile) => seoulApp((stack) => ({
+      profile, slackWebhookSecret: sm.Secret.fromSecretNameV2(stack, 'Hook', 'slack-webhook'),
+    }));
+    const production = Template.fromStack(withSlack(CostProfile.production()).stack);
+    const keys = resourcesOf(production, 'AWS::KMS::Key').filter(([id]) => id.startsWith('AppLogKey'));
+    expect(keys).toHaveLength(1);
+    const [[keyId, key]] = keys;
+    expect(key.DeletionPolicy).toBe('Retain');
+    expect(key.Properties.KeyPolicy.Statement).toContainEqual(expect.objectContaining({ Sid: 'AllowCloudWatchLogs', Effect: 'Allow' }));
+    const groups = resourcesOf(production, 'AWS::Logs::LogGroup').filter(([id]) => /ItemsLogs|DeliveryStreamErrors|SlackNotifierLogs/.test(id));
+    expect(groups.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['AppItemsLogs', 'AppLogArchiveDeliveryStreamErrors', 'AppSlackNotifierLogs']);
+    for (const [, group] of groups) {
+      expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+      expect(group.Metadata?.guard?.SuppressedRules ?? []).not.toContain('cloudwatch_log_group_encrypted_check');
+    }
+    const development = Template.fromStack(withSlack(CostProfile.development()).stack);
+    expect(resourcesOf(development, 'AWS::KMS::Key').filter(([id]) => id.startsWith('AppLogKey'))).toHaveLength(0);
+    for (const [, group] of resourcesOf(development, 'AWS::Logs::LogGroup').filter(([id]) => /ItemsLogs|DeliveryStreamErrors|SlackNotifierLogs/.test(id))) {
+      expect(group.Properties.KmsKeyId).toBeUndefined();
+      expect(group.Metadata.guard.SuppressedRules).toContain('cloudwatch_log_group_encrypted_check');
+    }
+  });
+
+  test('a service log group in a nested stack names the system\'s key through a join, which the consumer\'s cfn-guard plugin can read', () => {
+    // On a bare Ref to the nested stack's parameter, @cdklabs/cdk-validator-cfnguard 0.0.62 throws.
+    const { stack } = virginiaApp({ servicePlacement: ServicePlacement.NESTED_STACKS });
+    const nested = stack.node.findAll().find((c): c is NestedStack => c instanceof NestedStack)!;
+    const [[, group]] = resourcesOf(Template.fromStack(nested), 'AWS::Logs::LogGroup');
+    expect(group.Properties.KmsKeyId).toEqual({ 'Fn::Join': ['', [{ Ref: expect.stringMatching(/^referencetoSystemAppLogKey.*Arn$/) }]] });
+    expect(group.Metadata.guard.SuppressedRules).toEqual(['cloudwatch_log_group_encrypted_check']);
   });
 
   test('trade-offs carry their cfn-guard rule on the resource (Metadata.guard.SuppressedRules)', () => {

@@ -8,7 +8,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { albLogWriterPrincipals } from './elb-principal';
 import { cloudFrontErrorsSql, createLogQueries } from './queries';
-import { limitGrantsToAwsServices } from '../private/kms';
+import { allowCloudWatchLogs, limitGrantsToAwsServices } from '../private/kms';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { invalid, literalDays, literalString } from '../private/validate';
 
@@ -60,6 +60,13 @@ export interface LogArchiveBucketProps {
    * @default - a dedicated access-logs bucket is created (`accessLogsBucket`)
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * KMS key for the archive's own log group (Firehose delivery errors). Its policy must let
+   * CloudWatch Logs use it.
+   * @default - the archive's key with `LogArchiveEncryption.KMS`, else CloudWatch Logs' service keys
+   */
+  readonly logGroupEncryptionKey?: kms.IKey;
 
   /**
    * Age at which log objects move to S3 Standard-IA. S3 requires at least 30 days.
@@ -231,6 +238,7 @@ export class LogArchiveBucket extends Construct {
   public readonly namedQueries: athena.CfnNamedQuery[];
 
   private readonly objectLockRetention?: s3.ObjectLockRetention;
+  private readonly logGroupEncryptionKey?: kms.IKey;
   private readonly serverAccessLogSources = new Set<string>();
   private readonly cloudFrontNames = new Set<string>();
   private albPrincipalsAdded = false;
@@ -251,6 +259,7 @@ export class LogArchiveBucket extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const lifecycle = validateLifecycle(this, props);
     this.objectLockRetention = props.objectLockRetention;
+    this.logGroupEncryptionKey = props.logGroupEncryptionKey;
 
     if (this.encryption === LogArchiveEncryption.KMS) {
       if (props.encryptionKey) {
@@ -273,15 +282,7 @@ export class LogArchiveBucket extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }));
       // CloudWatch Logs encrypts log groups of this account (the Firehose error log) with the key.
-      this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogs',
-        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
-        },
-      }));
+      allowCloudWatchLogs(this.encryptionKey);
     }
 
     const encryptionProps = this.encryptionKey
@@ -612,12 +613,13 @@ export class LogArchiveBucket extends Construct {
   private createDeliveryStream(): firehose.DeliveryStream {
     const prefix = LogArchiveBucket.CLOUDWATCH_LOGS_PREFIX;
     const date = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/';
+    const logGroupKey = this.logGroupEncryptionKey ?? this.encryptionKey;
     const errorLogs = new logs.LogGroup(this, 'DeliveryStreamErrors', {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
-      encryptionKey: this.encryptionKey,
+      encryptionKey: logGroupKey,
     });
-    if (!this.encryptionKey) {
+    if (!logGroupKey) {
       const reason = 'Holds Firehose delivery errors only (no log content); CloudWatch Logs encrypts it at rest with service keys.';
       acknowledge(errorLogs, inCompliancePacks('CloudWatchLogGroupEncrypted', reason));
       suppressGuard(errorLogs, [{ rule: 'cloudwatch_log_group_encrypted_check', reason }]);

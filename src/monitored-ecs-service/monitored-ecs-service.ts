@@ -229,8 +229,10 @@ export interface MonitoredEcsServiceOptions {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * KMS key for the log group (its policy must allow CloudWatch Logs).
-   * @default - encrypted by CloudWatch Logs with service keys
+   * KMS key for the log groups: the containers' and the Slack notifier's (its policy must allow
+   * CloudWatch Logs).
+   * @default - encrypted by CloudWatch Logs with service keys; inside a `ThreeTierApp` whose
+   * profile encrypts logs (production), the system's key
    */
   readonly logEncryptionKey?: kms.IKey;
   /**
@@ -386,6 +388,15 @@ export class MonitoredEcsService extends Construct {
       const reason = 'Encrypted by CloudWatch Logs with service keys; pass logEncryptionKey for a customer managed key.';
       acknowledge(this.logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted', reason));
       suppressGuard(this.logGroup, [{ rule: 'cloudwatch_log_group_encrypted_check', reason }]);
+    } else if (Stack.of(props.logEncryptionKey) !== Stack.of(this) && Token.isUnresolved(props.logEncryptionKey.keyArn)) {
+      // A key of another stack arrives as a parameter (nested stacks) or an import. The Control
+      // Tower rule follows only references within the template, and on a bare parameter Ref the
+      // cfn-guard validator plugin of a consumer crashes; as a join it reports, and we explain.
+      (this.logGroup.node.defaultChild as logs.CfnLogGroup).addPropertyOverride('KmsKeyId', { 'Fn::Join': ['', [props.logEncryptionKey.keyArn]] });
+      suppressGuard(this.logGroup, [{
+        rule: 'cloudwatch_log_group_encrypted_check',
+        reason: 'Encrypted with the KMS key given in logEncryptionKey, from another stack; the rule only follows references within the template.',
+      }]);
     }
     props.logArchive?.addLogGroup(this.logGroup);
 
@@ -596,7 +607,7 @@ export class MonitoredEcsService extends Construct {
         Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }));
     }
     if (props.slackWebhookSecret) {
-      this.slackNotifier = subscribeWebhook(this, this.alarmTopic, props.slackWebhookSecret);
+      this.slackNotifier = subscribeWebhook(this, this.alarmTopic, props.slackWebhookSecret, props.logEncryptionKey);
     }
     this.dashboard = props.dashboard ?? new cloudwatch.Dashboard(this, 'Dashboard');
     drawServiceRows(this.dashboard, this, this.allAlarms(), props.dashboard ? this.node.id : undefined);

@@ -124,10 +124,11 @@ export function subscribeChatbot(
  * SNS -> Lambda -> Slack incoming webhook whose URL is a Secrets Manager secret. The function
  * formats alarms and ECS events (see `assets/slack-notifier`).
  */
-export function subscribeWebhook(scope: Construct, topic: sns.ITopic, secret: secretsmanager.ISecret): lambda.Function {
+export function subscribeWebhook(scope: Construct, topic: sns.ITopic, secret: secretsmanager.ISecret, logKey?: kms.IKey): lambda.Function {
   const logGroup = new logs.LogGroup(scope, 'SlackNotifierLogs', {
     retention: logs.RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.DESTROY,
+    encryptionKey: logKey,
   });
   const role = new iam.Role(scope, 'SlackNotifierRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -167,8 +168,10 @@ export function subscribeWebhook(scope: Construct, topic: sns.ITopic, secret: se
       'Notifications are best effort: SNS retries delivery, and alarm state stays visible in CloudWatch.', ['NIST.800.53.R5', 'HIPAA.Security']),
   ]);
   suppressGuard(fn, [{ rule: 'lambda_inside_vpc_check', reason: 'Posts to Slack over the internet; placing it in a VPC would need a NAT gateway and adds nothing.' }]);
-  const logReason = 'Notifier diagnostics only (no secrets are logged); CloudWatch Logs encrypts them with service keys.';
-  acknowledge(logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted', logReason));
-  suppressGuard(logGroup, [{ rule: 'cloudwatch_log_group_encrypted_check', reason: logReason }]);
+  if (!logKey) {
+    const logReason = 'Notifier diagnostics only (no secrets are logged); CloudWatch Logs encrypts them with service keys.';
+    acknowledge(logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted', logReason));
+    suppressGuard(logGroup, [{ rule: 'cloudwatch_log_group_encrypted_check', reason: logReason }]);
+  }
   return fn;
 }

@@ -11,22 +11,24 @@ export abstract class CostProfile {
   /**
    * Cheap when idle: 2 AZs, one NAT instance, Aurora 0-4 ACUs pausing after 5 idle minutes, no
    * readers, 7 days of backups, no deletion protection, 1-4 tasks of 0.25 vCPU / 512 MiB (for a
-   * service that sets neither size) on Fargate Spot after the first.
+   * service that sets neither size) on Fargate Spot after the first, log groups encrypted with
+   * CloudWatch Logs' service keys.
    */
   public static development(): CostProfile {
     return new Profile('development', NatMode.instance(), 2,
       { minCapacity: 0, maxCapacity: 4, readers: 0, backupRetention: Duration.days(7), deletionProtection: false },
-      { minTasks: 1, maxTasks: 4, spotShare: 1, cpu: 256, memoryLimitMiB: 512 }, false);
+      { minTasks: 1, maxTasks: 4, spotShare: 1, cpu: 256, memoryLimitMiB: 512 }, false, false);
   }
 
   /**
    * Resilient: 3 AZs, a NAT gateway per AZ, Aurora 0.5-16 ACUs with one reader, 30 days of
-   * backups, deletion protection, 2-10 tasks on on-demand Fargate.
+   * backups, deletion protection, 2-10 tasks on on-demand Fargate, the system's log groups
+   * encrypted with a KMS key it creates ($1 a month).
    */
   public static production(): CostProfile {
     return new Profile('production', NatMode.gatewayPerAz(), 3,
       { minCapacity: 0.5, maxCapacity: 16, readers: 1, backupRetention: Duration.days(30), deletionProtection: true },
-      { minTasks: 2, maxTasks: 10, spotShare: 0 }, true);
+      { minTasks: 2, maxTasks: 10, spotShare: 0 }, true, true);
   }
 
   /** `development` or `production`. */
@@ -41,6 +43,11 @@ export abstract class CostProfile {
   public abstract readonly services: AppServiceDefaults;
   /** Deletion protection of the load balancer. */
   public abstract readonly deletionProtection: boolean;
+  /**
+   * Encrypt the system's log groups (services, Slack notifier, log archive delivery errors) with
+   * a customer managed KMS key the system creates.
+   */
+  public abstract readonly logEncryption: boolean;
 }
 
 class Profile extends CostProfile {
@@ -51,5 +58,6 @@ class Profile extends CostProfile {
     public readonly data: DataTierDefaults,
     public readonly services: AppServiceDefaults,
     public readonly deletionProtection: boolean,
+    public readonly logEncryption: boolean,
   ) { super(); }
 }

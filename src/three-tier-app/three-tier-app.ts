@@ -1,6 +1,6 @@
 import {
   Annotations, Names, Stack, Token, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_ecs as ecs, aws_lambda as lambda,
-  aws_secretsmanager as secretsmanager, aws_sns as sns,
+  aws_kms as kms, aws_secretsmanager as secretsmanager, aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AppServiceOptions, AppTier, ServicePlacement } from './app-tier';
@@ -14,6 +14,7 @@ import { WebDomainProps, WebTier, defaultContentSecurityPolicy } from './web-tie
 import { LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService } from '../monitored-ecs-service';
 import { ChatbotSlackChannel, alarmTopicFor, subscribeChatbot, subscribeWebhook } from '../monitored-ecs-service/notifications';
+import { newLogGroupKey } from '../private/kms';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { listenerPaths } from '../private/routes';
 import { invalid } from '../private/validate';
@@ -183,11 +184,16 @@ export class ThreeTierApp extends Construct {
   public readonly slackChannel?: chatbot.SlackChannelConfiguration;
   /** The webhook notifier, when `slackWebhookSecret` is set. */
   public readonly slackNotifier?: lambda.Function;
+  /** The KMS key of the system's log groups, with a profile that encrypts them (production). */
+  public readonly logKey?: kms.Key;
 
   constructor(scope: Construct, id: string, props: ThreeTierAppProps = {}) {
     super(scope, id);
     this.profile = props.profile ?? CostProfile.production();
-    this.logArchive = props.logArchive ?? new LogArchiveBucket(this, 'LogArchive');
+    if (this.profile.logEncryption) {
+      this.logKey = newLogGroupKey(this, 'LogKey', `Encrypts the log groups of ${this.node.path}`);
+    }
+    this.logArchive = props.logArchive ?? new LogArchiveBucket(this, 'LogArchive', { logGroupEncryptionKey: this.logKey });
     this.network = new Network(this, 'Network', {
       vpc: props.vpc,
       natMode: props.vpc ? undefined : props.natMode ?? this.profile.natMode,
@@ -240,7 +246,7 @@ export class ThreeTierApp extends Construct {
         Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }));
     }
     if (props.slackWebhookSecret) {
-      this.slackNotifier = subscribeWebhook(this, this.alarmTopic, props.slackWebhookSecret);
+      this.slackNotifier = subscribeWebhook(this, this.alarmTopic, props.slackWebhookSecret, this.logKey);
     }
   }
 
@@ -283,6 +289,7 @@ export class ThreeTierApp extends Construct {
     }
     const service = this.appTier.addService(id, {
       ...options,
+      logEncryptionKey: options.logEncryptionKey ?? this.logKey,
       // Its rows go on the system dashboard: a dashboard per service would cost $3 a month each.
       dashboard: options.dashboard ?? this.dashboard,
       environment: { ...environment, ...options.environment },
