@@ -128,6 +128,18 @@ describe('fixes the consumer view asked for', () => {
     expect(group.Metadata.guard.SuppressedRules).toEqual(['cloudwatch_log_group_encrypted_check']);
   });
 
+  test('LambdaDLQ: Slack notifications that fail after retries wait in an encrypted dead-letter queue, and an alarm says so', () => {
+    const { stack } = seoulApp((s) => ({ slackWebhookSecret: sm.Secret.fromSecretNameV2(s, 'Hook', 'slack-webhook') }));
+    const t = Template.fromStack(stack);
+    const [[queueId, queue]] = resourcesOf(t, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('AppSlackNotifierDeadLetters'));
+    expect(queue.Properties).toEqual(expect.objectContaining({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 }));
+    t.hasResourceProperties('AWS::Lambda::Function', { DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } } });
+    const policy = resourcesOf(t, 'AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith('AppSlackNotifierPolicy'))![1];
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } }));
+    const [[, alarm]] = resourcesOf(t, 'AWS::CloudWatch::Alarm').filter(([id]) => id.startsWith('AppSlackNotifierUndelivered'));
+    expect(alarm.Properties).toEqual(expect.objectContaining({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, AlarmActions: [expect.anything()] }));
+  });
+
   test('trade-offs carry their cfn-guard rule on the resource (Metadata.guard.SuppressedRules)', () => {
     const t = Template.fromStack(virginiaApp().stack);
     const guard = (type: string, idPattern: RegExp) => resourcesOf(t, type).filter(([id]) => idPattern.test(id))
