@@ -23,17 +23,9 @@ fi
 
 npx ts-node --project test/tsconfig.json scripts/lint-matrix.ts
 
-# Every example must have been synthesized (npx projen examples): a missing one is an error, not a skip.
-missing=0
-for app in examples/*/app.ts; do
-  name=$(basename "$(dirname "$app")")
-  [ -f "cdk.out/$name/manifest.json" ] || { echo "cfn-lint: cdk.out/$name is missing; run npx projen examples first"; missing=1; }
-done
-[ "$missing" -eq 0 ] || exit 1
-assemblies=()
-for d in cdk.out/*/ cdk.out/matrix/*/ test/*.snapshot/ .ci/out/consumers/*/; do
-  if [ -f "$d/manifest.json" ]; then assemblies+=("${d%/}"); fi
-done
+source scripts/assemblies.sh
+require_examples cfn-lint || exit 1
+find_assemblies cdk.out/*/ cdk.out/matrix/*/ test/*.snapshot/ .ci/out/consumers/*/
 list=$(mktemp)
 node scripts/cfn-lint/templates.mjs "${assemblies[@]}" > "$list"
 echo "cfn-lint: $(wc -l < "$list") templates from ${#assemblies[@]} cloud assemblies"

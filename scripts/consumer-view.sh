@@ -9,15 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export AWS_EC2_METADATA_DISABLED=true
 
-missing=0
-for app in examples/*/app.ts; do
-  name=$(basename "$(dirname "$app")")
-  [ -f "cdk.out/$name/manifest.json" ] || { echo "consumer view: cdk.out/$name is missing; run npx projen examples first"; missing=1; }
-done
-[ "$missing" -eq 0 ] || exit 1
+source scripts/assemblies.sh
+require_examples "consumer view" || exit 1
 [ -d cdk.out/matrix ] || npx ts-node --project test/tsconfig.json scripts/lint-matrix.ts
-assemblies=()
-for d in cdk.out/*/ cdk.out/matrix/*/; do
-  if [ -f "$d/manifest.json" ]; then assemblies+=("${d%/}"); fi
-done
+find_assemblies cdk.out/*/ cdk.out/matrix/*/
 npx ts-node --project test/tsconfig.json scripts/consumer-view.ts "${assemblies[@]}"

@@ -21,10 +21,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, CfnResource, Stack, Validations, cloudformation_include as cfninc } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, cloudformation_include as cfninc } from 'aws-cdk-lib';
 import * as nag3 from 'cdk-nag';
 import * as nag2 from 'cdk-nag-v2';
 import { IConstruct } from 'constructs';
+import { acknowledgeInTree } from '../src/private/nag';
 
 /**
  * The metadata key a test app puts on resources it adds as its user's own (markUsersOwn):
@@ -81,8 +82,8 @@ export function scan(templateFile: string): Finding[] {
   const add = (tool: string, rule: string, logicalId: string) => findings.push({ tool, rule, template: templateFile, ...describe(logicalId) });
 
   // cdk-nag 2: the packs visit the included resources as aspects would; suppressed findings are not reported.
+  const stack = include(templateFile);
   {
-    const stack = include(templateFile);
     const logger: nag2.INagLogger = {
       onCompliance: () => undefined,
       onNonCompliance: (d) => add('cdk-nag 2', d.findingId ? `${d.ruleId}[${d.findingId}]` : d.ruleId, d.resource.node.id),
@@ -96,14 +97,14 @@ export function scan(templateFile: string): Finding[] {
     }
   }
 
-  // cdk-nag 3: the template's cdk_nag entries become acknowledgements, then each pack validates.
+  // cdk-nag 3, on the same resources (cdk-nag 2 reads neither its acknowledgements nor writes
+  // any): the template's cdk_nag entries become acknowledgements, then each pack validates.
   {
-    const stack = include(templateFile);
     for (const c of stack.node.findAll()) {
       if (!CfnResource.isCfnResource(c)) continue;
       for (const rule of (c.getMetadata('cdk_nag')?.rules_to_suppress ?? []) as Array<{ id: string; reason: string; applies_to?: unknown[] }>) {
         const ids = rule.applies_to?.length ? rule.applies_to.map((a) => `${rule.id}[${typeof a === 'string' ? a : JSON.stringify(a)}]`) : [rule.id];
-        for (const id of ids) acknowledgeAny(c, id, rule.reason);
+        for (const id of ids) acknowledgeInTree(c, { id, reason: rule.reason });
       }
     }
     for (const pack of PACKS3()) {
@@ -140,16 +141,6 @@ function include(templateFile: string): Stack {
   return stack;
 }
 
-/** Validations.acknowledge refuses ids with more than one '::'; record those the way it records others. */
-function acknowledgeAny(c: IConstruct, id: string, reason: string): void {
-  if (id.split('::').length > 2) {
-    const key = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
-    const previous = c.node.metadata.filter((m) => m.type === key).pop()?.data ?? {};
-    c.node.addMetadata(key, { ...previous, [id]: reason });
-  } else {
-    Validations.of(c).acknowledge({ id, reason });
-  }
-}
 
 /**
  * The rules the templates explain (cdk_nag entries and Metadata.guard.SuppressedRules) that the

@@ -1,10 +1,10 @@
 // What a consumer's scanner sees (issue #17): the checker itself can fail, and each fix the
 // consumer view asked for is pinned in the template.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, CfnResource, NestedStack, Stack, aws_s3 as s3, aws_secretsmanager as sm } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { synthesizedTemplate } from './fixtures';
 import { ACCOUNT, seoulApp, virginiaApp } from './three-tier-app.fixtures';
 import { markUsersOwn, scan, undocumented } from '../scripts/consumer-view';
 import { CostProfile, LogArchiveBucket, LogArchiveEncryption, NatMode, ServicePlacement } from '../src';
@@ -13,19 +13,11 @@ function resourcesOf(t: Template, type: string): Array<[string, any]> {
   return Object.entries(t.findResources(type));
 }
 
-function templateFile(build: (stack: Stack) => void): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-view-'));
-  const app = new App({ outdir });
-  const stack = new Stack(app, 'Consumer');
-  build(stack);
-  return path.join(outdir, app.synth().getStackByName('Consumer').templateFile);
-}
-
 describe('the consumer-view scan', () => {
   const rules = (file: string, tool: string) => scan(file).filter((f) => f.tool === tool).map((f) => f.rule);
 
   test('reports a plain bucket\'s findings in cdk-nag 2, cdk-nag 3 and cfn-guard', () => {
-    const file = templateFile((stack) => new s3.Bucket(stack, 'Plain'));
+    const file = synthesizedTemplate((stack) => new s3.Bucket(stack, 'Plain'));
     expect(rules(file, 'cdk-nag 2')).toContain('AwsSolutions-S1');
     expect(rules(file, 'cdk-nag 3')).toContain('AwsSolutions-S1');
     expect(rules(file, 'cfn-guard')).toContain('s3_bucket_logging_enabled_check');
@@ -33,7 +25,7 @@ describe('the consumer-view scan', () => {
   });
 
   test('counts only what the template carries: cdk_nag metadata for both cdk-nags, Metadata.guard.SuppressedRules for cfn-guard', () => {
-    const file = templateFile((stack) => {
+    const file = synthesizedTemplate((stack) => {
       const bucket = new s3.Bucket(stack, 'Plain').node.defaultChild as CfnResource;
       bucket.addMetadata('cdk_nag', { rules_to_suppress: [{ id: 'AwsSolutions-S1', reason: 'a test of the scan itself' }] });
       bucket.addMetadata('guard', { SuppressedRules: ['s3_bucket_logging_enabled_check'] });
@@ -45,7 +37,7 @@ describe('the consumer-view scan', () => {
   });
 
   test('a resource the test marks as its user\'s own is reported apart', () => {
-    const file = templateFile((stack) => markUsersOwn(new s3.Bucket(stack, 'Theirs')));
+    const file = synthesizedTemplate((stack) => markUsersOwn(new s3.Bucket(stack, 'Theirs')));
     const findings = scan(file);
     expect(findings.length).toBeGreaterThan(0);
     expect(findings.every((f) => f.users)).toBe(true);
@@ -154,7 +146,7 @@ describe('fixes the consumer view asked for', () => {
 });
 
 test('every rule a template explains must be named in the README\'s Compliance section', () => {
-  const file = templateFile((stack) => {
+  const file = synthesizedTemplate((stack) => {
     const bucket = new s3.Bucket(stack, 'Plain').node.defaultChild as CfnResource;
     bucket.addMetadata('cdk_nag', { rules_to_suppress: [{ id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: 'a test of the check itself' }] });
     bucket.addMetadata('guard', { SuppressedRules: ['s3_event_notifications_enabled_check', 'made_up_rule_check'] });

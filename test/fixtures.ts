@@ -1,5 +1,16 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Duration, Stack, StackProps, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
 import { LogArchiveBucket, LogArchiveBucketProps, LogArchiveEncryption } from '../src';
+
+/** Build into a stack of a fresh app, synthesize it to a temporary folder, and return the template's path. */
+export function synthesizedTemplate(build: (stack: Stack) => void): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'template-'));
+  const app = new App({ outdir });
+  build(new Stack(app, 'Test'));
+  return path.join(outdir, app.synth().getStackByName('Test').templateFile);
+}
 
 /** A fresh stack; env-agnostic unless a region is given. */
 export function newStack(props: StackProps = {}): Stack {

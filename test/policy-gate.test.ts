@@ -1,19 +1,12 @@
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
-import { everythingOn } from './fixtures';
+import { aws_s3 as s3 } from 'aws-cdk-lib';
+import { everythingOn, synthesizedTemplate } from './fixtures';
 import { defaultService, everythingOnService } from './monitored-ecs-service.fixtures';
 import { PolicyGate } from '../scripts/policy-gate';
 
 /** Synthesize a stack with one plain bucket (no access logging) and return its template path. */
 function plainBucketTemplate(): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-'));
-  const app = new App({ outdir });
-  const stack = new Stack(app, 'Gate');
-  new s3.Bucket(stack, 'Plain');
-  const assembly = app.synth();
-  return path.join(outdir, assembly.getStackByName('Gate').templateFile);
+  return synthesizedTemplate((stack) => new s3.Bucket(stack, 'Plain'));
 }
 
 describe('policy-validation gate (Control Tower proactive controls via cfn-guard)', () => {
@@ -51,26 +44,18 @@ describe('policy-validation gate over the constructs (committed exemptions)', ()
   // Only resources our constructs create; the VPC and the webhook secret belong to the test.
   const ours = (v: string) => /^(Api|Archive)/.test(v.split(' on ')[1] ?? '');
 
-  function templateOf(build: (stack: Stack) => void): string {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-'));
-    const app = new App({ outdir });
-    const stack = new Stack(app, 'Gate');
-    build(stack);
-    return path.join(outdir, app.synth().getStackByName('Gate').templateFile);
-  }
-
   test('LogArchiveBucket with every source is clean', () => {
-    const result = gate.check(templateOf((s) => everythingOn(s)));
+    const result = gate.check(synthesizedTemplate((s) => everythingOn(s)));
     expect(result.violations.filter(ours)).toEqual([]);
   });
 
   test('MonitoredEcsService default configuration is clean', () => {
-    const result = gate.check(templateOf((s) => defaultService(s, { user: '1000:1000' })));
+    const result = gate.check(synthesizedTemplate((s) => defaultService(s, { user: '1000:1000' })));
     expect(result.violations.filter(ours)).toEqual([]);
   });
 
   test('MonitoredEcsService everything on is clean', () => {
-    const result = gate.check(templateOf((s) => everythingOnService(s)));
+    const result = gate.check(synthesizedTemplate((s) => everythingOnService(s)));
     expect(result.violations.filter(ours)).toEqual([]);
   });
 });

@@ -28,15 +28,7 @@ export function inCompliancePacks(rule: string, reason: string, packs: string[] 
  * out of our runtime dependencies.
  */
 export function acknowledge(construct: IConstruct, acks: NagAcknowledgement[]): void {
-  for (const ack of acks) {
-    if (ack.id.split('::').length > 2) {
-      // Findings about AWS managed policies (`IAM4[Policy::arn:<AWS::Partition>:...]`) hold '::',
-      // which Validations.acknowledge refuses as an id; record them the way it records others.
-      recordAcknowledgment(construct, ack);
-    } else {
-      Validations.of(construct).acknowledge({ id: ack.id, reason: ack.reason });
-    }
-  }
+  for (const ack of acks) acknowledgeInTree(construct, ack);
   const resource = cfnResourceOf(construct);
   if (!resource) {
     throw new Error(`acknowledge: ${construct.node.path} has no CloudFormation resource to carry cdk_nag metadata`);
@@ -53,6 +45,17 @@ export function acknowledge(construct: IConstruct, acks: NagAcknowledgement[]): 
     merged.push(entry as NagAcknowledgement);
   }
   resource.addMetadata('cdk_nag', { rules_to_suppress: merged });
+}
+
+/** CDK's acknowledgement in the construct tree, the one cdk-nag 3 reads. */
+export function acknowledgeInTree(construct: IConstruct, ack: NagAcknowledgement): void {
+  if (ack.id.split('::').length > 2) {
+    // Findings about AWS managed policies (`IAM4[Policy::arn:<AWS::Partition>:...]`) hold '::',
+    // which Validations.acknowledge refuses as an id; record them the way it records others.
+    recordAcknowledgment(construct, ack);
+  } else {
+    Validations.of(construct).acknowledge({ id: ack.id, reason: ack.reason });
+  }
 }
 
 function recordAcknowledgment(construct: IConstruct, ack: NagAcknowledgement): void {

@@ -12,15 +12,7 @@ export function acknowledgeSingletonFunction(scope: Construct, idPrefix: string,
   const fn = stackSingleton(scope, idPrefix);
   if (!fn) return;
   const reason = `CDK's deploy-time function that ${job}; it runs only during deployments and CDK owns its code.`;
-  if (fn.node.tryFindChild('Resource')) {
-    acknowledge(fn, [
-      { id: 'AwsSolutions-L1', reason: `${reason} CDK pins its runtime.` },
-      ...inCompliancePacks('LambdaConcurrency', reason),
-      ...inCompliancePacks('LambdaDLQ', reason),
-      ...inCompliancePacks('LambdaInsideVPC', reason),
-    ]);
-    suppressGuard(fn, [{ rule: 'lambda_inside_vpc_check', reason: `${reason} It calls AWS APIs only.` }]);
-  }
+  if (fn.node.tryFindChild('Resource')) acknowledgeDeployTimeFunction(fn, reason);
   // Newer aws-cdk-lib gives the function a log group of its own (CDK's defaults: no KMS key).
   const logGroup = fn.node.tryFindChild('LogGroup');
   if (logGroup?.node.defaultChild) {
@@ -33,6 +25,18 @@ export function acknowledgeSingletonFunction(scope: Construct, idPrefix: string,
   if (policy) {
     acknowledge(policy, [{ id: 'AwsSolutions-IAM5[Resource::*]', reason }, ...inCompliancePacks('IAMNoInlinePolicy', reason)]);
   }
+}
+
+/** A Lambda function CDK deploys for us, which CloudFormation invokes only during deployments. */
+function acknowledgeDeployTimeFunction(fn: IConstruct, reason: string): void {
+  const packs = ['NIST.800.53.R5', 'HIPAA.Security'];
+  acknowledge(fn, [
+    { id: 'AwsSolutions-L1', reason: `${reason} CDK pins its runtime.` },
+    ...inCompliancePacks('LambdaConcurrency', `${reason} It runs once per deployment; reserved concurrency would only add a quota to manage.`, packs),
+    ...inCompliancePacks('LambdaDLQ', `${reason} CloudFormation waits for its answer and reports a failure itself; there is no event to queue.`, packs),
+    ...inCompliancePacks('LambdaInsideVPC', `${reason} It calls AWS APIs only and has no network path to the VPC's resources.`),
+  ]);
+  suppressGuard(fn, [{ rule: 'lambda_inside_vpc_check', reason: `${reason} It calls AWS APIs only.` }]);
 }
 
 /** A construct CDK keeps once per stack, found by the start of its id. */
@@ -94,13 +98,7 @@ function acknowledgeProviderParts(provider: IConstruct, job: string): void {
   const handler = provider.node.tryFindChild('Handler');
   if (handler && !acknowledged.has(handler)) {
     acknowledged.add(handler);
-    acknowledge(handler, [
-      { id: 'AwsSolutions-L1', reason: `${reason} CDK pins its runtime.` },
-      ...inCompliancePacks('LambdaConcurrency', `${reason} It runs once per deployment; reserved concurrency would only add a quota to manage.`, ['NIST.800.53.R5', 'HIPAA.Security']),
-      ...inCompliancePacks('LambdaDLQ', `${reason} CloudFormation waits for its answer and reports a failure itself; there is no event to queue.`, ['NIST.800.53.R5', 'HIPAA.Security']),
-      ...inCompliancePacks('LambdaInsideVPC', `${reason} It calls AWS APIs only and has no network path to the VPC's resources.`),
-    ]);
-    suppressGuard(handler, [{ rule: 'lambda_inside_vpc_check', reason: `${reason} It calls AWS APIs only.` }]);
+    acknowledgeDeployTimeFunction(handler, reason);
   }
   const role = provider.node.tryFindChild('Role');
   if (role && CfnResource.isCfnResource(role) && !acknowledged.has(role)) {

@@ -313,7 +313,7 @@ export class WebTier extends Construct {
         throw invalid(this.node.path, 'webAcl', props.webAcl.node.path, `CloudFront takes a web ACL from us-east-1 only, and this one is in ${aclRegion ?? 'an env-agnostic stack'}`,
           'Create it in a ThreeTierEdgeStack (or another stack) with env.region \'us-east-1\'.');
       }
-      assertCrossRegion(this, props.webAcl, 'webAcl');
+      crossRegionUse(this, props.webAcl, 'webAcl');
       return props.webAcl;
     }
     if (region === 'us-east-1') return new EdgeWebAcl(this, 'WebAcl');
@@ -334,7 +334,7 @@ export class WebTier extends Construct {
           `CloudFront only accepts ACM certificates from us-east-1, and this one is in ${certRegion ?? 'an unknown region'}`,
           'Request it in us-east-1: a ThreeTierEdgeStack with the domain does that.');
       }
-      assertCrossRegion(this, domain.certificate, 'domain.certificate');
+      crossRegionUse(this, domain.certificate, 'domain.certificate');
       return domain.certificate;
     }
     if (region === 'us-east-1') {
@@ -377,8 +377,11 @@ export class WebTier extends Construct {
   }
 }
 
-/** A reference from another region works only with crossRegionReferences on the using stack. */
-function assertCrossRegion(scope: Construct, other: Construct, what: string): void {
+/**
+ * A reference from another Region works only with crossRegionReferences on the using stack, and
+ * brings CDK's cross-region reader into it, which we acknowledge.
+ */
+function crossRegionUse(scope: Construct, other: Construct, what: string): void {
   const here = Stack.of(scope);
   const there = Stack.of(other);
   if (here !== there && stackRegion(scope) !== stackRegion(other)) {
