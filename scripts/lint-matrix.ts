@@ -84,7 +84,7 @@ export const MATRIX: Record<string, (app: App) => void> = {
       user: '101:101',
       containerPort: 8080,
       prometheus: {},
-      loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, accessLogs: archive }),
+      loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, logArchive: archive }),
     });
     new MonitoredEcsService(stack, 'Worker', {
       cluster: api.cluster,

@@ -96,7 +96,7 @@ function weirdIdsApp(placement: ServicePlacement): App {
     vpc,
     image,
     loadBalancer: ServiceLoadBalancer.newLoadBalancer({
-      accessLogs: logs,
+      logArchive: logs,
       certificate: acm.Certificate.fromCertificateArn(other, 'Certificate', `arn:aws:acm:ap-northeast-2:${ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555`),
     }),
   });

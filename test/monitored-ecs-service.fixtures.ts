@@ -12,7 +12,7 @@ export function defaultService(stack: Stack, props: Partial<MonitoredEcsServiceP
   const service = new MonitoredEcsService(stack, 'Api', {
     vpc,
     image: IMAGE,
-    loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, accessLogs: archive }),
+    loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, logArchive: archive }),
     ...props,
   });
   return { vpc, archive, certificate, service };

@@ -333,7 +333,7 @@ describe('MonitoredEcsService options', () => {
     });
     const { archive, certificate } = defaultService(stack);
     new MonitoredEcsService(stack, 'Isolated1', {
-      vpc, image: IMAGE, loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, accessLogs: archive }),
+      vpc, image: IMAGE, loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, logArchive: archive }),
     });
     Annotations.fromStack(stack).hasWarning('/Test/Isolated1', Match.stringLikeRegexp('interface endpoints for ECR'));
   });
@@ -527,7 +527,7 @@ describe('internal load balancer', () => {
     new MonitoredEcsService(stack, 'Internal', {
       vpc,
       image: IMAGE,
-      loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, accessLogs: archive, internetFacing: false, ...options }),
+      loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, logArchive: archive, internetFacing: false, ...options }),
     });
     return stack;
   };

@@ -62,9 +62,9 @@ describe('target group ranges (Elastic Load Balancing)', () => {
 describe('load balancer idle timeout', () => {
   const withIdle = (idleTimeout: Duration) => () => {
     const stack = newStack();
-    const accessLogs = new LogArchiveBucket(stack, 'Logs');
+    const logArchive = new LogArchiveBucket(stack, 'Logs');
     const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:us-east-1:111111111111:certificate/abc');
-    defaultService(stack, { loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, accessLogs, idleTimeout }) });
+    defaultService(stack, { loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, logArchive, idleTimeout }) });
   };
 
   test.each([
@@ -307,10 +307,10 @@ describe('props that cannot apply together, and paths', () => {
 describe('regions and scopes (ACM, WAF)', () => {
   const seoul = (options: { certificateRegion?: string; webAclArn?: string }) => () => {
     const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'ap-northeast-2' } });
-    const accessLogs = new LogArchiveBucket(stack, 'Logs');
+    const logArchive = new LogArchiveBucket(stack, 'Logs');
     const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate',
       `arn:aws:acm:${options.certificateRegion ?? 'ap-northeast-2'}:111111111111:certificate/abc`);
-    defaultService(stack, { loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, accessLogs, webAclArn: options.webAclArn }) });
+    defaultService(stack, { loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, logArchive, webAclArn: options.webAclArn }) });
   };
   const acl = (scope: string, region: string) => `arn:aws:wafv2:${region}:111111111111:${scope}/webacl/shop/0123abcd-0123-4567-89ab-0123456789ab`;
 

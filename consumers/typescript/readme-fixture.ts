@@ -111,7 +111,7 @@ export class Given {
       vpc: this.vpc(),
       image: this.image(),
       containerPort: 80,
-      loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate: this.certificate(), accessLogs: new LogArchiveBucket(this.scope, 'GivenLogs') }),
+      loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate: this.certificate(), logArchive: new LogArchiveBucket(this.scope, 'GivenLogs') }),
     }));
   }
 

@@ -27,9 +27,8 @@ export function createApp(app: App = new App()): App {
   const archive = system.logArchive;
 
   new CfnOutput(stack, 'Url', { value: system.url });
-  new CfnOutput(stack, 'LogsDeliveryStream', { value: archive.logsDeliveryStream!.deliveryStreamName });
-  new CfnOutput(stack, 'AthenaWorkGroup', { value: archive.workGroup.ref });
-  new CfnOutput(stack, 'AppLogsTableName', { value: `${archive.database.ref}.${archive.cloudWatchLogsTable.ref}` });
+  new CfnOutput(stack, 'AthenaWorkGroup', { value: archive.workGroupName });
+  new CfnOutput(stack, 'AppLogsTableName', { value: `${archive.glueDatabaseName}.cloudwatch_logs` });
   return app;
 }
 

@@ -34,7 +34,7 @@ export function createApp(app: App = new App()): App {
     containerPort: 80,
     loadBalancer: ServiceLoadBalancer.newLoadBalancer({
       certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', certificateArn),
-      accessLogs: logs,
+      logArchive: logs,
     }),
     cpuArchitecture: ecs.CpuArchitecture.ARM64,
     minTasks: 2,

@@ -30,8 +30,8 @@ export function createApp(app: App = new App()): App {
   });
 
   new CfnOutput(stack, 'Url', { value: `${system.url}/app/items` }); // the stand-in front end's one route
-  new CfnOutput(stack, 'AthenaWorkGroup', { value: system.logArchive.workGroup.ref });
-  new CfnOutput(stack, 'AlbAccessLogsTable', { value: `${system.logArchive.database.ref}.${system.logArchive.albTable.ref}` });
+  new CfnOutput(stack, 'AthenaWorkGroup', { value: system.logArchive.workGroupName });
+  new CfnOutput(stack, 'AlbAccessLogsTable', { value: `${system.logArchive.glueDatabaseName}.alb_access_logs` });
   return app;
 }
 

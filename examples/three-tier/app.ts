@@ -49,7 +49,7 @@ export function createApp(app: App = new App()): App {
   new CfnOutput(stack, 'Dashboard', { value: system.dashboard.dashboardName });
   new CfnOutput(stack, 'AlarmTopic', { value: system.alarmTopic.topicArn });
   new CfnOutput(stack, 'PrometheusWorkspace', { value: items.prometheusWorkspace!.attrPrometheusEndpoint });
-  new CfnOutput(stack, 'AthenaWorkGroup', { value: system.logArchive.workGroup.ref });
+  new CfnOutput(stack, 'AthenaWorkGroup', { value: system.logArchive.workGroupName });
   return app;
 }
 

@@ -1,1 +1,2 @@
 export * from './log-archive-bucket';
+export * from './archive';

@@ -1,13 +1,16 @@
 import {
-  Aws, Duration, FeatureFlags, Names, RemovalPolicy, Stack, Token,
+  Aws, Duration, RemovalPolicy, Stack, Token,
   aws_athena as athena, aws_cloudfront as cloudfront, aws_ec2 as ec2,
   aws_elasticloadbalancingv2 as elbv2, aws_glue as glue, aws_iam as iam, aws_kinesisfirehose as firehose,
-  aws_kms as kms, aws_logs as logs, aws_logs_destinations as destinations, aws_s3 as s3, cx_api as cxapi,
+  aws_kms as kms, aws_logs as logs, aws_s3 as s3,
 } from 'aws-cdk-lib';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import {
+  CloudFrontLogOptions, ILogArchive, LogArchiveAttributes, LogArchiveSystemOptions, LogGroupArchiveOptions, VpcFlowLogOptions,
+} from './archive';
 import { albLogWriterPrincipals } from './elb-principal';
-import { cloudFrontErrorsSql, createLogQueries } from './queries';
+import { LogLayout, cloudFrontErrorsSql, createLogQueries, glueName } from './queries';
+import { ArchiveWriter, PREFIXES, enableServerAccessLogs } from './writer';
 import { allowCloudWatchLogs, limitGrantsToAwsServices } from '../private/kms';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { invalid, literalDays, literalString } from '../private/validate';
@@ -138,46 +141,6 @@ export interface LogArchiveBucketProps {
   readonly workGroupName?: string;
 }
 
-/** Options for `addCloudFrontDistribution`. */
-export interface CloudFrontLogOptions {
-  /**
-   * Folder under `cloudfront/` for this distribution; also the value of the `distribution`
-   * partition in the `cloudfront_logs` table.
-   * @default - the distribution's construct id, lower-cased
-   */
-  readonly name?: string;
-
-  /**
-   * Include cookies in the logs.
-   * @default false
-   */
-  readonly includeCookies?: boolean;
-}
-
-/** Options for `addVpcFlowLogs`. */
-export interface VpcFlowLogOptions {
-  /**
-   * Which traffic to log.
-   * @default ec2.FlowLogTrafficType.ALL
-   */
-  readonly trafficType?: ec2.FlowLogTrafficType;
-
-  /**
-   * Aggregation interval of flow records.
-   * @default ec2.FlowLogMaxAggregationInterval.TEN_MINUTES
-   */
-  readonly maxAggregationInterval?: ec2.FlowLogMaxAggregationInterval;
-}
-
-/** Options for `addLogGroup`. */
-export interface LogGroupArchiveOptions {
-  /**
-   * Which events to forward.
-   * @default - every event
-   */
-  readonly filterPattern?: logs.IFilterPattern;
-}
-
 /**
  * A hardened S3 bucket where every log of the system lands and stays for years, queryable with
  * Athena.
@@ -197,7 +160,7 @@ export interface LogGroupArchiveOptions {
  * archive.addVpcFlowLogs(vpc);
  * archive.addApplicationLoadBalancer(alb);
  */
-export class LogArchiveBucket extends Construct {
+export class LogArchiveBucket extends Construct implements ILogArchive {
   /** Prefix of ALB access logs. */
   public static readonly ALB_PREFIX = 'alb';
   /** Prefix of CloudFront standard logs. */
@@ -209,8 +172,8 @@ export class LogArchiveBucket extends Construct {
   /** Prefix of CloudWatch Logs events delivered by Firehose. */
   public static readonly CLOUDWATCH_LOGS_PREFIX = 'cloudwatch-logs';
 
-  /** The archive bucket. */
-  public readonly bucket: s3.Bucket;
+  /** The archive bucket (an `s3.Bucket`; its L1 is `bucket.node.defaultChild`). */
+  public readonly bucket: s3.IBucket;
   /** The bucket receiving the archive's own S3 server access logs. */
   public readonly accessLogsBucket: s3.IBucket;
   /** The bucket of Athena query results. */
@@ -237,14 +200,27 @@ export class LogArchiveBucket extends Construct {
   /** Named Athena queries created so far. */
   public readonly namedQueries: athena.CfnNamedQuery[];
 
+  /**
+   * A central archive that lives elsewhere: in another stack, another app or another account.
+   *
+   * Sources write under `logPrefix`; the owner's bucket policy must let them in (a
+   * `LogArchiveBucket` does, for its own account and for accounts given to `addSystem`). Nothing
+   * on the archive's side changes from here.
+   */
+  public static fromArchiveAttributes(scope: Construct, id: string, attrs: LogArchiveAttributes): ILogArchive {
+    return new ImportedLogArchive(scope, id, attrs);
+  }
+
+  /** The whole archive: empty. */
+  public readonly logPrefix: string = '';
+
   private readonly objectLockRetention?: s3.ObjectLockRetention;
   private readonly logGroupEncryptionKey?: kms.IKey;
-  private readonly serverAccessLogSources = new Set<string>();
-  private readonly cloudFrontNames = new Set<string>();
-  private albPrincipalsAdded = false;
-  private deliveryStream?: firehose.DeliveryStream;
-  private subscriptionRole?: iam.IRole;
-  private subscriptionPolicy?: iam.ManagedPolicy;
+  private readonly writer: ArchiveWriter;
+  private readonly albPrefixesAllowed = new Set<string>();
+  private readonly logDeliveryAllowed = new Set<string>();
+  private cloudFrontAllowed = false;
+  private readonly systems = new Map<string, ILogArchive>();
 
   constructor(scope: Construct, id: string, props: LogArchiveBucketProps = {}) {
     super(scope, id);
@@ -322,7 +298,7 @@ export class LogArchiveBucket extends Construct {
       this.accessLogsBucket = accessLogs;
     }
 
-    this.bucket = new s3.Bucket(this, 'Bucket', {
+    const bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
       ...encryptionProps,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -343,8 +319,9 @@ export class LogArchiveBucket extends Construct {
         { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       ],
     });
-    enableServerAccessLogs(this.bucket, this.accessLogsBucket, 'log-archive/');
-    enableEventBridge(this.bucket);
+    this.bucket = bucket;
+    enableServerAccessLogs(bucket, this.accessLogsBucket, 'log-archive/', true);
+    enableEventBridge(bucket);
     acknowledge(this.bucket, [
       ...(this.encryptionKey ? [] : sseS3Acks('ALB access logs and S3 server access logs accept only SSE-S3 destinations.')),
       ...replicationAcks(),
@@ -368,7 +345,7 @@ export class LogArchiveBucket extends Construct {
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }, { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true }],
     });
-    enableServerAccessLogs(this.queryResultsBucket, this.accessLogsBucket, 'query-results/');
+    enableServerAccessLogs(this.queryResultsBucket, this.accessLogsBucket, 'query-results/', true);
     enableEventBridge(this.queryResultsBucket);
     acknowledge(this.queryResultsBucket, [
       ...(this.encryptionKey ? [] : sseS3Acks('Query results use the same encryption as the archive they are read from (SSE-S3).')),
@@ -385,12 +362,7 @@ export class LogArchiveBucket extends Construct {
       encryptionKey: this.encryptionKey,
       databaseName: props.databaseName,
       workGroupName: props.workGroupName,
-      layout: {
-        albPrefix: LogArchiveBucket.ALB_PREFIX,
-        cloudFrontPrefix: LogArchiveBucket.CLOUDFRONT_PREFIX,
-        vpcFlowLogsPrefix: LogArchiveBucket.VPC_FLOW_LOGS_PREFIX,
-        cloudWatchLogsPrefix: LogArchiveBucket.CLOUDWATCH_LOGS_PREFIX,
-      },
+      layout: layoutUnder(''),
     });
     this.database = queries.database;
     this.albTable = queries.albTable;
@@ -401,11 +373,50 @@ export class LogArchiveBucket extends Construct {
     // A workgroup that has run queries cannot be deleted unless CloudFormation may empty it.
     if (removalPolicy === RemovalPolicy.DESTROY) this.workGroup.recursiveDeleteOption = true;
     this.namedQueries = queries.namedQueries;
+    this.writer = this._writer(this, '', undefined, (name) => {
+      this.namedQueries.push(new athena.CfnNamedQuery(this, `QueryCloudFrontErrors-${name}`, {
+        name: `cloudfront-${name}-top-errors`,
+        description: `URIs of ${name} answering most 4xx/5xx at the edge since yesterday`,
+        database: this.database.ref,
+        workGroup: this.workGroup.ref,
+        queryString: cloudFrontErrorsSql(name),
+      }));
+    });
+  }
+
+  /** Name of the Glue database of the log tables. */
+  public get glueDatabaseName(): string {
+    return this.database.ref;
+  }
+
+  /** Name of the Athena workgroup. */
+  public get workGroupName(): string {
+    return this.workGroup.ref;
   }
 
   /** The Firehose stream that carries CloudWatch Logs events, once `addLogGroup` was called. */
   public get logsDeliveryStream(): firehose.DeliveryStream | undefined {
-    return this.deliveryStream;
+    return this.writer.logsDeliveryStream;
+  }
+
+  /**
+   * A system's share of the archive: its logs under `<name>/`, its own Glue database (the
+   * archive's name with `_<name>`) with the same tables and named queries, in the archive's
+   * workgroup. Give it to a `ThreeTierApp` as `logArchive`, so that several systems keep their
+   * logs apart in one archive. With `account`, that account's services may write there (see
+   * `LogArchiveSystemOptions.account`); its app imports the share with `fromArchiveAttributes`.
+   */
+  public addSystem(name: string, options: LogArchiveSystemOptions = {}): ILogArchive {
+    if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(name)) {
+      throw invalid(this.node.path, 'addSystem', name, 'a system name is a folder of 1-40 lower-case letters, digits or \'-\'',
+        `Use a name such as '${name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+/, '').slice(0, 40) || 'shop'}'.`);
+    }
+    if (this.systems.has(name)) {
+      throw invalid(this.node.path, 'addSystem', name, 'the archive already has a system of this name', 'Give each system its own name.');
+    }
+    const system = new LogArchiveSystem(this, name, options);
+    this.systems.set(name, system);
+    return system;
   }
 
   /**
@@ -415,32 +426,7 @@ export class LogArchiveBucket extends Construct {
    * only the writers ELB uses in the stack's Region, on this account's log path.
    */
   public addApplicationLoadBalancer(loadBalancer: elbv2.ApplicationLoadBalancer): void {
-    if (this.encryption === LogArchiveEncryption.KMS) {
-      throw invalid(this.node.path, 'addApplicationLoadBalancer', loadBalancer.node.path,
-        'ALB access logs support only SSE-S3 destinations, and this archive uses SSE-KMS (encryption: LogArchiveEncryption.KMS)',
-        'Use encryption: LogArchiveEncryption.S3_MANAGED (the default), or send ALB logs to another LogArchiveBucket.');
-    }
-    const lbRegion = Stack.of(loadBalancer).region;
-    const region = Stack.of(this).region;
-    if (!Token.isUnresolved(lbRegion) && !Token.isUnresolved(region) && lbRegion !== region) {
-      throw invalid(this.node.path, 'addApplicationLoadBalancer', loadBalancer.node.path,
-        `ALB access logs go to a bucket in the load balancer's Region (${lbRegion}), and the archive is in ${region}`,
-        `Send them to a LogArchiveBucket in ${lbRegion}.`);
-    }
-    if (!this.albPrincipalsAdded) {
-      this.albPrincipalsAdded = true;
-      this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowAlbAccessLogs',
-        principals: [albLogWriterPrincipals(this)],
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects(`${LogArchiveBucket.ALB_PREFIX}/AWSLogs/${Aws.ACCOUNT_ID}/*`)],
-      }));
-    }
-    loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
-    loadBalancer.setAttribute('access_logs.s3.bucket', this.bucket.bucketName);
-    loadBalancer.setAttribute('access_logs.s3.prefix', LogArchiveBucket.ALB_PREFIX);
-    // ELB checks that it can write when the attribute is set: the policy must exist first.
-    loadBalancer.node.addDependency(this.bucket.policy!);
+    this.writer.addApplicationLoadBalancer(loadBalancer);
   }
 
   /**
@@ -451,25 +437,129 @@ export class LogArchiveBucket extends Construct {
    * deliver standard logs to buckets in opt-in Regions; that fails here at synth.
    */
   public addCloudFrontDistribution(distribution: cloudfront.Distribution, options: CloudFrontLogOptions = {}): string {
-    const region = Stack.of(this).region;
-    if (!Token.isUnresolved(region) && RegionInfo.get(region).isOptInRegion) {
-      throw invalid(this.node.path, 'addCloudFrontDistribution', distribution.node.path,
-        `CloudFront does not deliver standard logs to buckets in ${region}, an opt-in Region`,
-        'Put the archive for CloudFront logs in another Region.');
-    }
-    const name = options.name ?? distribution.node.id.toLowerCase();
-    if (!/^[a-z0-9][a-z0-9-_.]*$/.test(name)) {
-      throw invalid(this.node.path, 'options.name', name, 'a CloudFront log name is a folder of lower-case letters, digits, \'-\', \'_\' or \'.\'',
-        `Pass options.name, e.g. '${name.toLowerCase().replace(/[^a-z0-9-_.]/g, '-').replace(/^[^a-z0-9]+/, '') || 'site'}'.`);
-    }
-    if (this.cloudFrontNames.has(name)) {
-      throw invalid(this.node.path, 'options.name', name, `another distribution already logs under cloudfront/${name}/`,
-        'Pass a distinct options.name.');
-    }
-    this.cloudFrontNames.add(name);
-    const prefix = `${LogArchiveBucket.CLOUDFRONT_PREFIX}/${name}/`;
+    return this.writer.addCloudFrontDistribution(distribution, options);
+  }
 
-    if (this.encryptionKey && this.cloudFrontNames.size === 1) {
+  /**
+   * Create a VPC flow log (all traffic, default format) delivered to `vpc-flow-logs/`. The flow
+   * log is created beside the VPC when the VPC deploys in another stack.
+   */
+  public addVpcFlowLogs(vpc: ec2.IVpc, options: VpcFlowLogOptions = {}): ec2.FlowLog {
+    return this.writer.addVpcFlowLogs(vpc, options);
+  }
+
+  /**
+   * Send another bucket's S3 server access logs to `s3-access-logs/<bucket>/`, partitioned by
+   * event date. Requires SSE-S3 and no object-lock default retention on the archive.
+   */
+  public addServerAccessLogsSource(source: s3.Bucket): void {
+    this.writer.addServerAccessLogsSource(source);
+  }
+
+  /**
+   * Stream a CloudWatch Logs log group into the archive through Kinesis Data Firehose:
+   * decompressed, one event per line, re-compressed with GZIP and partitioned by date.
+   * A log group allows at most two subscription filters.
+   */
+  public addLogGroup(logGroup: logs.ILogGroup, options: LogGroupArchiveOptions = {}): logs.SubscriptionFilter {
+    return this.writer.addLogGroup(logGroup, options);
+  }
+
+  /** Let a principal read the archive, or the keys matching `objectsKeyPattern` (and decrypt it with KMS). */
+  public grantRead(grantee: iam.IGrantable, objectsKeyPattern?: string): iam.Grant {
+    return this.writer.grantRead(grantee, objectsKeyPattern);
+  }
+
+  /**
+   * Let a principal run Athena queries over the archive in this workgroup: Athena on the
+   * workgroup, Glue read on the database and tables, read on the archive, read/write on results.
+   */
+  public grantQuery(grantee: iam.IGrantable): iam.Grant {
+    return grantAthenaQuery(grantee, Stack.of(this), {
+      workGroupName: this.workGroup.ref,
+      databaseName: this.database.ref,
+      read: this.bucket.grantRead(grantee),
+      resultsBucket: this.queryResultsBucket,
+      encryptionKey: this.encryptionKey,
+    });
+  }
+
+  /** @internal */
+  public _systemQueries(system: Construct, name: string, account: string | undefined) {
+    return createLogQueries(system, {
+      archive: this.bucket,
+      results: this.queryResultsBucket,
+      encryptionKey: this.encryptionKey,
+      databaseName: glueName(`${this.database.ref}_${name}`),
+      workGroup: this.workGroup,
+      account,
+      queryNamePrefix: `${name}-`,
+      layout: layoutUnder(`${name}/`),
+    });
+  }
+
+  /** @internal */
+  public _writer(host: Construct, prefix: string, account: string | undefined, onCloudFront?: (name: string) => void): ArchiveWriter {
+    return new ArchiveWriter(host, {
+      bucket: this.bucket,
+      prefix,
+      encryptionKey: this.encryptionKey,
+      kms: this.encryption === LogArchiveEncryption.KMS,
+      objectLock: this.objectLockRetention !== undefined,
+      owner: this,
+      region: Stack.of(this).region,
+      account,
+      logGroupEncryptionKey: this.logGroupEncryptionKey,
+      onCloudFront,
+    });
+  }
+
+  /** @internal Let a system's account write its logs under its prefix. */
+  public _allowAccount(prefix: string, account: string): void {
+    const principal = new iam.AccountPrincipal(account);
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: `AllowAlbAccessLogs${sidPart(prefix)}${account}`,
+      principals: [albLogWriterPrincipals(this)],
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects(`${prefix}${PREFIXES.alb}/AWSLogs/${account}/*`)],
+    }));
+    this.allowDelivery(`${prefix}${PREFIXES.vpcFlowLogs}/AWSLogs/aws-account-id=${account}/*`, account);
+    // Firehose streams of that account write as their roles, which that account's IAM scopes.
+    const cw = `${prefix}${PREFIXES.cloudWatchLogs}`;
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: `AllowFirehose${sidPart(prefix)}${account}`,
+      principals: [principal],
+      actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListBucketMultipartUploads', 's3:PutObject'],
+      resources: [this.bucket.arnForObjects(`${cw}/*`), this.bucket.arnForObjects(`${cw}-errors/*`)],
+    }));
+    // Firehose lists the bucket; CloudFront standard logging reads and sets the bucket ACL.
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: `AllowBucketAccess${sidPart(prefix)}${account}`,
+      principals: [principal],
+      actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:GetBucketAcl', 's3:PutBucketAcl'],
+      resources: [this.bucket.bucketArn],
+    }));
+    this._allowCloudFrontLogs();
+    this.encryptionKey?.grant(principal, 'kms:GenerateDataKey*', 'kms:Decrypt', 'kms:Encrypt', 'kms:DescribeKey');
+  }
+
+  /** @internal (ArchiveOwner) */
+  public _allowAlbLogs(prefix: string): void {
+    if (this.albPrefixesAllowed.has(prefix)) return;
+    this.albPrefixesAllowed.add(prefix);
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: `AllowAlbAccessLogs${sidPart(prefix)}`,
+      principals: [albLogWriterPrincipals(this)],
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects(`${prefix}${PREFIXES.alb}/AWSLogs/${Aws.ACCOUNT_ID}/*`)],
+    }));
+  }
+
+  /** @internal (ArchiveOwner) */
+  public _allowCloudFrontLogs(): void {
+    if (this.cloudFrontAllowed) return;
+    this.cloudFrontAllowed = true;
+    if (this.encryptionKey) {
       // CloudFront's documented key statement for standard logs carries no source condition.
       this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'AllowCloudFrontStandardLogs',
@@ -480,228 +570,18 @@ export class LogArchiveBucket extends Construct {
     }
     const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
     cfnBucket.ownershipControls = { rules: [{ objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED }] };
-
-    const cfnDistribution = distribution.node.defaultChild as cloudfront.CfnDistribution;
-    cfnDistribution.addPropertyOverride('DistributionConfig.Logging', {
-      Bucket: this.bucket.bucketRegionalDomainName,
-      Prefix: prefix,
-      IncludeCookies: options.includeCookies ?? false,
-    });
-    distribution.node.addDependency(this.bucket);
-    acknowledge(distribution, [{
-      id: 'AwsSolutions-CFR3',
-      reason: 'Standard logging is on: LogArchiveBucket sets DistributionConfig.Logging through an override that rule packs do not read.',
-    }]);
-
-    this.namedQueries.push(new athena.CfnNamedQuery(this, `QueryCloudFrontErrors-${name}`, {
-      name: `cloudfront-${name}-top-errors`,
-      description: `URIs of ${name} answering most 4xx/5xx at the edge since yesterday`,
-      database: this.database.ref,
-      workGroup: this.workGroup.ref,
-      queryString: cloudFrontErrorsSql(name),
-    }));
-    return prefix;
   }
 
-  /** Create a VPC flow log (all traffic, default format) delivered to `vpc-flow-logs/`. */
-  public addVpcFlowLogs(vpc: ec2.IVpc, options: VpcFlowLogOptions = {}): ec2.FlowLog {
-    const flowLog = new ec2.FlowLog(this, `FlowLog-${Names.nodeUniqueId(vpc.node)}`, {
-      resourceType: ec2.FlowLogResourceType.fromVpc(vpc),
-      trafficType: options.trafficType ?? ec2.FlowLogTrafficType.ALL,
-      maxAggregationInterval: options.maxAggregationInterval ?? ec2.FlowLogMaxAggregationInterval.TEN_MINUTES,
-      destination: ec2.FlowLogDestination.toS3(this.bucket, LogArchiveBucket.VPC_FLOW_LOGS_PREFIX, {
-        hiveCompatiblePartitions: true,
-        fileFormat: ec2.FlowLogFileFormat.PLAIN_TEXT,
-      }),
-    });
-    // AWS::EC2::FlowLog documents DestinationOptions in PascalCase; CDK writes the keys in
-    // camelCase (aws-cdk#25432), which cfn-lint and the resource schema reject. Write them as documented.
-    const cfnFlowLog = flowLog.node.findChild('FlowLog') as ec2.CfnFlowLog;
-    for (const [key, value] of Object.entries(cfnFlowLog.destinationOptions ?? {})) {
-      cfnFlowLog.addPropertyDeletionOverride(`DestinationOptions.${key}`);
-      cfnFlowLog.addPropertyOverride(`DestinationOptions.${key[0].toUpperCase()}${key.slice(1)}`, value);
-    }
-    // CDK adds the delivery policy itself only behind a feature flag; without the flag
-    // the service would edit our CloudFormation-managed policy and the next deploy would undo it.
-    if (!FeatureFlags.of(this).isEnabled(cxapi.S3_CREATE_DEFAULT_LOGGING_POLICY)) {
-      this.allowLogDelivery(`${LogArchiveBucket.VPC_FLOW_LOGS_PREFIX}/AWSLogs/aws-account-id=${Aws.ACCOUNT_ID}/*`);
-    }
-    return flowLog;
+  /** @internal (ArchiveOwner) Bucket policy for `delivery.logs.amazonaws.com` (VPC flow logs) on one key pattern. */
+  public _allowLogDelivery(keyPattern: string): void {
+    this.allowDelivery(keyPattern, Aws.ACCOUNT_ID);
   }
 
-  /**
-   * Send another bucket's S3 server access logs to `s3-access-logs/<bucket>/`, partitioned by
-   * event date. Requires SSE-S3 and no object-lock default retention on the archive.
-   */
-  public addServerAccessLogsSource(source: s3.Bucket): void {
-    if (this.encryption === LogArchiveEncryption.KMS) {
-      throw invalid(this.node.path, 'addServerAccessLogsSource', source.node.path,
-        'S3 server access logs can only be delivered to an SSE-S3 bucket, and this archive uses SSE-KMS',
-        'Use encryption: LogArchiveEncryption.S3_MANAGED, or point the source at `accessLogsBucket`.');
-    }
-    if (this.objectLockRetention) {
-      throw invalid(this.node.path, 'addServerAccessLogsSource', source.node.path,
-        'S3 does not deliver server access logs to a bucket with an Object Lock default retention',
-        'Remove objectLockRetention, or point the source at `accessLogsBucket`.');
-    }
-    const key = Names.uniqueResourceName(source, { maxLength: 63, separator: '-' }).toLowerCase();
-    if (this.serverAccessLogSources.has(key)) {
-      throw invalid(this.node.path, 'addServerAccessLogsSource', source.node.path, 'this bucket already sends its access logs here',
-        'Add each source once.');
-    }
-    this.serverAccessLogSources.add(key);
-    enableServerAccessLogs(source, this.bucket, `${LogArchiveBucket.S3_ACCESS_LOGS_PREFIX}/${key}/`);
-  }
-
-  /**
-   * Stream a CloudWatch Logs log group into the archive through Kinesis Data Firehose:
-   * decompressed, one event per line, re-compressed with GZIP and partitioned by date.
-   * A log group allows at most two subscription filters.
-   */
-  public addLogGroup(logGroup: logs.ILogGroup, options: LogGroupArchiveOptions = {}): logs.SubscriptionFilter {
-    const stream = this.deliveryStream ?? this.createDeliveryStream();
-    const filter = new logs.SubscriptionFilter(this, `Subscription-${Names.nodeUniqueId(logGroup.node)}`, {
-      logGroup,
-      destination: new destinations.FirehoseDestination(stream, { role: this.subscriptionRole }),
-      filterPattern: options.filterPattern ?? logs.FilterPattern.allEvents(),
-    });
-    // CloudWatch Logs tests delivery when the filter is created.
-    filter.node.addDependency(this.subscriptionPolicy!);
-    return filter;
-  }
-
-  /** Let a principal read the archive (and decrypt it with KMS). */
-  public grantRead(grantee: iam.IGrantable, objectsKeyPattern?: string): iam.Grant {
-    return this.bucket.grantRead(grantee, objectsKeyPattern);
-  }
-
-  /**
-   * Let a principal run Athena queries over the archive in this workgroup: Athena on the
-   * workgroup, Glue read on the database and tables, read on the archive, read/write on results.
-   */
-  public grantQuery(grantee: iam.IGrantable): iam.Grant {
-    const stack = Stack.of(this);
-    const athenaGrant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: [
-        'athena:StartQueryExecution', 'athena:StopQueryExecution', 'athena:GetQueryExecution',
-        'athena:GetQueryResults', 'athena:GetWorkGroup', 'athena:GetNamedQuery', 'athena:ListNamedQueries',
-      ],
-      resourceArns: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroup.ref })],
-    });
-    const dbName = this.database.ref;
-    const glueGrant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
-      resourceArns: [
-        stack.formatArn({ service: 'glue', resource: 'catalog' }),
-        stack.formatArn({ service: 'glue', resource: 'database', resourceName: dbName }),
-        stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${dbName}/*` }),
-      ],
-    });
-    // Athena writes results as the caller; no delete needed, the lifecycle rule expires them.
-    const resultsGrant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-      resourceArns: [this.queryResultsBucket.bucketArn, this.queryResultsBucket.arnForObjects('athena/*')],
-    });
-    let grant = athenaGrant.combine(glueGrant).combine(this.bucket.grantRead(grantee)).combine(resultsGrant);
-    if (this.encryptionKey) grant = grant.combine(this.encryptionKey.grantEncryptDecrypt(grantee));
-    return grant;
-  }
-
-  private createDeliveryStream(): firehose.DeliveryStream {
-    const prefix = LogArchiveBucket.CLOUDWATCH_LOGS_PREFIX;
-    const date = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/';
-    const logGroupKey = this.logGroupEncryptionKey ?? this.encryptionKey;
-    const errorLogs = new logs.LogGroup(this, 'DeliveryStreamErrors', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
-      encryptionKey: logGroupKey,
-    });
-    if (!logGroupKey) {
-      const reason = 'Holds Firehose delivery errors only (no log content); CloudWatch Logs encrypts it at rest with service keys.';
-      acknowledge(errorLogs, inCompliancePacks('CloudWatchLogGroupEncrypted', reason));
-      suppressGuard(errorLogs, [{ rule: 'cloudwatch_log_group_encrypted_check', reason }]);
-    }
-
-    // The L2 destination would grant read/write on the whole bucket; we give the role exactly
-    // the documented Firehose-to-S3 actions on our prefixes, in a managed policy.
-    const role = new iam.Role(this, 'DeliveryStreamRole', {
-      assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
-        conditions: { StringEquals: { 'sts:ExternalId': Aws.ACCOUNT_ID } },
-      }),
-    });
-    const policy = new iam.ManagedPolicy(this, 'DeliveryStreamPolicy', {
-      roles: [role],
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['s3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject'],
-          resources: [this.bucket.bucketArn, this.bucket.arnForObjects(`${prefix}/*`), this.bucket.arnForObjects(`${prefix}-errors/*`)],
-        }),
-        new iam.PolicyStatement({
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [errorLogs.logGroupArn],
-        }),
-        ...(this.encryptionKey ? [new iam.PolicyStatement({
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [this.encryptionKey.keyArn],
-        })] : []),
-      ],
-    });
-    // cdk-nag names each wildcard finding after the bucket's logical id.
-    const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
-    acknowledge(policy, [`${prefix}/*`, `${prefix}-errors/*`].map((key) => ({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${key}]`,
-      reason: 'Firehose writes objects with generated names, only under the cloudwatch-logs/ and cloudwatch-logs-errors/ prefixes.',
-    })));
-
-    this.deliveryStream = new firehose.DeliveryStream(this, 'LogsDeliveryStream', {
-      encryption: firehose.StreamEncryption.awsOwnedKey(),
-      destination: new firehose.S3Bucket(this.bucket, {
-        role: role.withoutPolicyUpdates(),
-        dataOutputPrefix: `${prefix}/${date}`,
-        errorOutputPrefix: `${prefix}-errors/!{firehose:error-output-type}/${date}`,
-        compression: firehose.Compression.GZIP,
-        bufferingInterval: Duration.minutes(5),
-        encryptionKey: this.encryptionKey,
-        loggingConfig: new firehose.EnableLogging(errorLogs),
-        // CloudWatch Logs sends gzip'd batches; unpack them so the archive holds one event per line.
-        // Firehose joins records without a delimiter unless told to add one.
-        processors: [
-          new firehose.DecompressionProcessor(),
-          new firehose.CloudWatchLogProcessor({ dataMessageExtraction: true }),
-          new firehose.AppendDelimiterToRecordProcessor(),
-        ],
-      }),
-    });
-    // Firehose checks its permissions when the stream is created.
-    this.deliveryStream.node.addDependency(policy);
-
-    const subscriptionRole = new iam.Role(this, 'SubscriptionRole', {
-      assumedBy: new iam.ServicePrincipal('logs.amazonaws.com', {
-        conditions: {
-          StringLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'logs', resource: '*' }) },
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        },
-      }),
-    });
-    const subscriptionPolicy = new iam.ManagedPolicy(this, 'SubscriptionPolicy', {
-      roles: [subscriptionRole],
-      statements: [new iam.PolicyStatement({
-        actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
-        resources: [this.deliveryStream.deliveryStreamArn],
-      })],
-    });
-    this.subscriptionRole = subscriptionRole.withoutPolicyUpdates();
-    this.subscriptionPolicy = subscriptionPolicy;
-    return this.deliveryStream;
-  }
-
-  /** Bucket policy for `delivery.logs.amazonaws.com` (VPC flow logs) on one key prefix. */
-  private allowLogDelivery(keyPattern: string): void {
-    const sourceArn = Stack.of(this).formatArn({ service: 'logs', resource: '*' });
-    const conditions = { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID }, ArnLike: { 'aws:SourceArn': sourceArn } };
+  private allowDelivery(keyPattern: string, account: string): void {
+    if (this.logDeliveryAllowed.has(keyPattern)) return;
+    this.logDeliveryAllowed.add(keyPattern);
+    const sourceArn = Stack.of(this).formatArn({ service: 'logs', resource: '*', account });
+    const conditions = { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': sourceArn } };
     const principal = new iam.ServicePrincipal('delivery.logs.amazonaws.com');
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({
       principals: [principal],
@@ -718,6 +598,195 @@ export class LogArchiveBucket extends Construct {
   }
 }
 
+/** Statement ids allow letters and digits only. */
+function sidPart(prefix: string): string {
+  return prefix.split(/[^A-Za-z0-9]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+function layoutUnder(prefix: string): LogLayout {
+  return {
+    albPrefix: `${prefix}${PREFIXES.alb}`,
+    cloudFrontPrefix: `${prefix}${PREFIXES.cloudFront}`,
+    vpcFlowLogsPrefix: `${prefix}${PREFIXES.vpcFlowLogs}`,
+    cloudWatchLogsPrefix: `${prefix}${PREFIXES.cloudWatchLogs}`,
+  };
+}
+
+interface QueryGrantOptions {
+  readonly workGroupName: string;
+  readonly databaseName: string;
+  readonly read: iam.Grant;
+  readonly resultsBucket: s3.IBucket;
+  readonly encryptionKey?: kms.IKey;
+  readonly account?: string;
+  readonly region?: string;
+}
+
+/** Athena on the workgroup, Glue read on the database and its tables, read on the logs, read/write on results. */
+function grantAthenaQuery(grantee: iam.IGrantable, stack: Stack, o: QueryGrantOptions): iam.Grant {
+  const arn = (service: string, resource: string, resourceName?: string) =>
+    stack.formatArn({ service, resource, resourceName, account: o.account, region: o.region });
+  const athenaGrant = iam.Grant.addToPrincipal({
+    grantee,
+    actions: [
+      'athena:StartQueryExecution', 'athena:StopQueryExecution', 'athena:GetQueryExecution',
+      'athena:GetQueryResults', 'athena:GetWorkGroup', 'athena:GetNamedQuery', 'athena:ListNamedQueries',
+    ],
+    resourceArns: [arn('athena', 'workgroup', o.workGroupName)],
+  });
+  const glueGrant = iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
+    resourceArns: [arn('glue', 'catalog'), arn('glue', 'database', o.databaseName), arn('glue', 'table', `${o.databaseName}/*`)],
+  });
+  // Athena writes results as the caller; no delete needed, the lifecycle rule expires them.
+  const resultsGrant = iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+    resourceArns: [o.resultsBucket.bucketArn, o.resultsBucket.arnForObjects('athena/*')],
+  });
+  let grant = athenaGrant.combine(glueGrant).combine(o.read).combine(resultsGrant);
+  if (o.encryptionKey) grant = grant.combine(o.encryptionKey.grantEncryptDecrypt(grantee));
+  return grant;
+}
+
+/** One system's share of a `LogArchiveBucket` (`addSystem`). */
+class LogArchiveSystem extends Construct implements ILogArchive {
+  public readonly bucket: s3.IBucket;
+  public readonly logPrefix: string;
+  public readonly encryptionKey?: kms.IKey;
+  public readonly glueDatabaseName: string;
+  public readonly workGroupName: string;
+  private readonly writer: ArchiveWriter;
+
+  constructor(private readonly archive: LogArchiveBucket, name: string, options: LogArchiveSystemOptions) {
+    super(archive, `System-${name}`);
+    this.bucket = archive.bucket;
+    this.logPrefix = `${name}/`;
+    this.encryptionKey = archive.encryptionKey;
+    const queries = archive._systemQueries(this, name, options.account);
+    this.glueDatabaseName = queries.database.ref;
+    this.workGroupName = archive.workGroupName;
+    this.writer = archive._writer(this, this.logPrefix, undefined, (cf) => {
+      new athena.CfnNamedQuery(this, `QueryCloudFrontErrors-${cf}`, {
+        name: `${name}-cloudfront-${cf}-top-errors`,
+        description: `URIs of ${cf} answering most 4xx/5xx at the edge since yesterday`,
+        database: this.glueDatabaseName,
+        workGroup: this.workGroupName,
+        queryString: cloudFrontErrorsSql(cf),
+      }).node.addDependency(queries.database);
+    });
+    if (options.account !== undefined) archive._allowAccount(this.logPrefix, options.account);
+  }
+
+  public addApplicationLoadBalancer(loadBalancer: elbv2.ApplicationLoadBalancer): void { this.writer.addApplicationLoadBalancer(loadBalancer); }
+  public addCloudFrontDistribution(distribution: cloudfront.Distribution, options?: CloudFrontLogOptions): string {
+    return this.writer.addCloudFrontDistribution(distribution, options);
+  }
+  public addVpcFlowLogs(vpc: ec2.IVpc, options?: VpcFlowLogOptions): ec2.FlowLog { return this.writer.addVpcFlowLogs(vpc, options); }
+  public addServerAccessLogsSource(source: s3.Bucket): void { this.writer.addServerAccessLogsSource(source); }
+  public addLogGroup(logGroup: logs.ILogGroup, options?: LogGroupArchiveOptions): logs.SubscriptionFilter {
+    return this.writer.addLogGroup(logGroup, options);
+  }
+  public grantRead(grantee: iam.IGrantable, objectsKeyPattern?: string): iam.Grant { return this.writer.grantRead(grantee, objectsKeyPattern); }
+  public grantQuery(grantee: iam.IGrantable): iam.Grant {
+    return grantAthenaQuery(grantee, Stack.of(this), {
+      workGroupName: this.workGroupName,
+      databaseName: this.glueDatabaseName,
+      read: this.writer.grantRead(grantee),
+      resultsBucket: this.archive.queryResultsBucket,
+      encryptionKey: this.encryptionKey,
+    });
+  }
+}
+
+/** A central archive defined elsewhere (`LogArchiveBucket.fromArchiveAttributes`). */
+class ImportedLogArchive extends Construct implements ILogArchive {
+  public readonly bucket: s3.IBucket;
+  public readonly logPrefix: string;
+  public readonly encryptionKey?: kms.IKey;
+  private readonly writer: ArchiveWriter;
+
+  constructor(scope: Construct, id: string, private readonly attrs: LogArchiveAttributes) {
+    super(scope, id);
+    if (!attrs.bucketName && !attrs.bucketArn) {
+      throw invalid(this.node.path, 'bucketName', undefined, 'an imported archive needs its bucket', 'Give bucketName or bucketArn.');
+    }
+    const prefix = attrs.logPrefix ?? '';
+    if (!Token.isUnresolved(prefix) && prefix !== '' && !/^[a-z0-9][a-z0-9-]{0,39}\/$/.test(prefix)) {
+      throw invalid(this.node.path, 'logPrefix', prefix, 'a system prefix is the name given to addSystem followed by \'/\'',
+        'Give the prefix the owner uses, such as \'shop/\'.');
+    }
+    const stack = Stack.of(this);
+    this.bucket = s3.Bucket.fromBucketAttributes(this, 'Bucket', {
+      bucketName: attrs.bucketName,
+      bucketArn: attrs.bucketArn,
+      account: attrs.account,
+      region: attrs.region ?? stack.region,
+      encryptionKey: attrs.encryptionKey,
+    });
+    this.logPrefix = prefix;
+    this.encryptionKey = attrs.encryptionKey;
+    this.writer = new ArchiveWriter(this, {
+      bucket: this.bucket,
+      prefix,
+      encryptionKey: attrs.encryptionKey,
+      kms: attrs.encryptionKey !== undefined,
+      objectLock: false,
+      region: attrs.region ?? stack.region,
+      account: attrs.account,
+      serverAccessLogsBucket: attrs.serverAccessLogsBucket,
+    });
+  }
+
+  public addApplicationLoadBalancer(loadBalancer: elbv2.ApplicationLoadBalancer): void { this.writer.addApplicationLoadBalancer(loadBalancer); }
+  public addCloudFrontDistribution(distribution: cloudfront.Distribution, options?: CloudFrontLogOptions): string {
+    return this.writer.addCloudFrontDistribution(distribution, options);
+  }
+  public addVpcFlowLogs(vpc: ec2.IVpc, options?: VpcFlowLogOptions): ec2.FlowLog { return this.writer.addVpcFlowLogs(vpc, options); }
+  public addServerAccessLogsSource(source: s3.Bucket): void { this.writer.addServerAccessLogsSource(source); }
+  public addLogGroup(logGroup: logs.ILogGroup, options?: LogGroupArchiveOptions): logs.SubscriptionFilter {
+    return this.writer.addLogGroup(logGroup, options);
+  }
+  public get glueDatabaseName(): string {
+    if (this.attrs.glueDatabaseName === undefined) {
+      throw invalid(this.node.path, 'glueDatabaseName', undefined, 'it was not given when the archive was imported', 'Give glueDatabaseName to fromArchiveAttributes.');
+    }
+    return this.attrs.glueDatabaseName;
+  }
+
+  public get workGroupName(): string {
+    if (this.attrs.workGroupName === undefined) {
+      throw invalid(this.node.path, 'workGroupName', undefined, 'it was not given when the archive was imported', 'Give workGroupName to fromArchiveAttributes.');
+    }
+    return this.attrs.workGroupName;
+  }
+
+  public grantRead(grantee: iam.IGrantable, objectsKeyPattern?: string): iam.Grant { return this.writer.grantRead(grantee, objectsKeyPattern); }
+  public grantQuery(grantee: iam.IGrantable): iam.Grant {
+    const { glueDatabaseName, workGroupName, queryResultsBucketName, account } = this.attrs;
+    if (!glueDatabaseName || !workGroupName || !queryResultsBucketName) {
+      throw invalid(this.node.path, 'grantQuery', grantee.grantPrincipal.toString(),
+        'queries need the archive\'s Glue database, workgroup and results bucket, and they were not all given',
+        'Give glueDatabaseName, workGroupName and queryResultsBucketName to fromArchiveAttributes.');
+    }
+    const here = Stack.of(this).account;
+    if (account !== undefined && !Token.isUnresolved(account) && !Token.isUnresolved(here) && account !== here) {
+      throw invalid(this.node.path, 'grantQuery', grantee.grantPrincipal.toString(),
+        `Athena workgroups and Glue tables are used from their own account (${account}), and this stack is in ${here}`,
+        'Grant queries in the archive\'s account (LogArchiveBucket.grantQuery or the share\'s grantQuery there).');
+    }
+    return grantAthenaQuery(grantee, Stack.of(this), {
+      workGroupName,
+      databaseName: glueDatabaseName,
+      read: this.writer.grantRead(grantee),
+      resultsBucket: s3.Bucket.fromBucketName(this, 'QueryResults', queryResultsBucketName),
+      encryptionKey: this.encryptionKey,
+      account,
+      region: this.attrs.region,
+    });
+  }
+}
 function validateNames(scope: Construct, props: LogArchiveBucketProps): void {
   const path = scope.node.path;
   const bucketName = literalString(props.bucketName);
@@ -809,32 +878,6 @@ function validateLifecycle(scope: Construct, props: LogArchiveBucketProps): Reso
   }
   const transitions: s3.Transition[] = kept.map(([, after, , storageClass]) => ({ storageClass, transitionAfter: after }));
   return { transitions, expireAfter: expire, noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(30) };
-}
-
-/**
- * Turn on S3 server access logging from `source` into `target` under `prefix`, with date
- * partitions for Athena. We write the bucket policy ourselves rather than rely on the
- * consumer's feature flags, which would otherwise switch CDK to ACL-based delivery.
- */
-function enableServerAccessLogs(source: s3.Bucket, target: s3.IBucket, prefix: string): void {
-  const cfn = source.node.defaultChild as s3.CfnBucket;
-  cfn.loggingConfiguration = {
-    destinationBucketName: target.bucketName,
-    logFilePrefix: prefix,
-    targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: 'EventTime' } },
-  };
-  // No dependency from source on the policy: its condition names the source ARN (a cycle), and
-  // S3 checks the target's permissions on delivery, not when logging is configured.
-  target.addToResourcePolicy(new iam.PolicyStatement({
-    sid: `AllowAccessLogs${Names.nodeUniqueId(source.node).slice(-40)}`,
-    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-    actions: ['s3:PutObject'],
-    resources: [target.arnForObjects(`${prefix}*`)],
-    conditions: {
-      ArnLike: { 'aws:SourceArn': source.bucketArn },
-      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-    },
-  }));
 }
 
 /**

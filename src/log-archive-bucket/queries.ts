@@ -31,6 +31,12 @@ export interface LogQueryOptions {
   readonly encryptionKey?: kms.IKey;
   readonly databaseName?: string;
   readonly workGroupName?: string;
+  /** Reuse this workgroup instead of creating one (a system's tables in the archive's workgroup). */
+  readonly workGroup?: athena.CfnWorkGroup;
+  /** Account whose ALB and VPC flow logs the tables read. */
+  readonly account?: string;
+  /** Put before each named query's name (a system's queries beside the archive's). */
+  readonly queryNamePrefix?: string;
 }
 
 const DAILY_PARTITIONS = ['year', 'month', 'day'].map((name) => ({ name, type: 'string' }));
@@ -85,7 +91,8 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
   };
 
   // ALB: <prefix>/AWSLogs/<account>/elasticloadbalancing/<region>/yyyy/MM/dd/
-  const albLocation = `${bucketUrl(options.layout.albPrefix)}AWSLogs/${Aws.ACCOUNT_ID}/elasticloadbalancing/${Aws.REGION}/`;
+  const account = options.account ?? Aws.ACCOUNT_ID;
+  const albLocation = `${bucketUrl(options.layout.albPrefix)}AWSLogs/${account}/elasticloadbalancing/${Aws.REGION}/`;
   const albTable = table('AlbTable', {
     name: 'alb_access_logs',
     description: 'Application Load Balancer access logs',
@@ -142,7 +149,7 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
 
   // VPC flow logs, Hive-compatible partitions:
   // <prefix>/AWSLogs/aws-account-id=<a>/aws-service=vpcflowlogs/aws-region=<r>/year=/month=/day=/
-  const flowLocation = `${bucketUrl(options.layout.vpcFlowLogsPrefix)}AWSLogs/aws-account-id=${Aws.ACCOUNT_ID}/aws-service=vpcflowlogs/aws-region=${Aws.REGION}/`;
+  const flowLocation = `${bucketUrl(options.layout.vpcFlowLogsPrefix)}AWSLogs/aws-account-id=${account}/aws-service=vpcflowlogs/aws-region=${Aws.REGION}/`;
   const vpcFlowLogsTable = table('VpcFlowLogsTable', {
     name: 'vpc_flow_logs',
     description: 'VPC flow logs (default format, version 2)',
@@ -180,7 +187,7 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
     },
   });
 
-  const workGroup = new athena.CfnWorkGroup(scope, 'WorkGroup', {
+  const workGroup = options.workGroup ?? new athena.CfnWorkGroup(scope, 'WorkGroup', {
     name: options.workGroupName ?? Names.uniqueResourceName(scope, { maxLength: 128, separator: '-' }),
     description: 'Queries over the log archive; results are encrypted and expire',
     state: 'ENABLED',
@@ -196,7 +203,7 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
       },
     },
   });
-  if (!options.encryptionKey) {
+  if (!options.encryptionKey && !options.workGroup) {
     suppressGuard(workGroup, [{
       rule: 'athena_workgroup_results_encrypted_at_rest_kms_check',
       reason: 'Query results take the archive\'s encryption, SSE-S3 here; with LogArchiveEncryption.KMS the workgroup enforces SSE-KMS.',
@@ -205,7 +212,7 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
 
   const query = (id: string, name: string, description: string, sql: string) => {
     const q = new athena.CfnNamedQuery(scope, id, {
-      name, description, database: databaseName, workGroup: workGroup.ref, queryString: sql,
+      name: `${options.queryNamePrefix ?? ''}${name}`, description, database: databaseName, workGroup: workGroup.ref, queryString: sql,
     });
     q.node.addDependency(database);
     return q;

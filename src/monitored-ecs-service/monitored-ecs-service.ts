@@ -3,21 +3,19 @@ import {
   aws_applicationautoscaling as appscaling, aws_aps as aps, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cw_actions, aws_ec2 as ec2, aws_ecs as ecs, aws_events as events, aws_elasticloadbalancingv2 as elbv2,
   aws_kms as kms, aws_lambda as lambda, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns,
-  aws_wafv2 as wafv2,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AlarmMetrics, CreatedAlarms, ServiceAlarmsOptions, alarmNamePrefix, createServiceAlarms } from './alarms';
 import { drawServiceRows, grafanaDashboardModel } from './dashboard';
 import { validateFargateSize } from './fargate-size';
-import { ServiceLoadBalancer, claimListenerRule } from './load-balancer';
-import { checkNewLoadBalancer, checkTargetGroup } from './load-balancing-rules';
+import { ServiceLoadBalancer } from './load-balancer';
+import { checkTargetGroup } from './load-balancing-rules';
 import { ChatbotSlackChannel, alarmTopicFor, routeEcsEvents, subscribeChatbot, subscribeWebhook } from './notifications';
 import { PrometheusOptions, addPrometheusSidecar } from './prometheus';
-import { LogArchiveBucket } from '../log-archive-bucket';
+import { ILogArchive } from '../log-archive-bucket';
 import { ec2Description } from '../private/cfn-text';
 import { newServiceCluster } from '../private/cluster';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
-import { stackRegion } from '../private/region';
 import { defaultPrivateSubnets } from '../private/subnets';
 import { checkId, checkLogRetention, checkRange, checkSchedule, checkSeconds, invalid, literalNumber, literalSeconds, literalString } from '../private/validate';
 
@@ -239,7 +237,7 @@ export interface MonitoredEcsServiceOptions {
    * Also stream the container logs into this archive (through Firehose).
    * @default - logs stay in CloudWatch Logs only
    */
-  readonly logArchive?: LogArchiveBucket;
+  readonly logArchive?: ILogArchive;
   /**
    * Alarm thresholds; every alarm is on by default.
    * @default - the documented defaults of `ServiceAlarmsOptions`
@@ -453,83 +451,10 @@ export class MonitoredEcsService extends Construct {
         unhealthyThresholdCount: hc.unhealthyThresholdCount ?? 3,
       },
     });
-    const lbChoice = props.loadBalancer;
-    if (lbChoice._newOptions) {
-      const opts = lbChoice._newOptions;
-      const internetFacing = opts.internetFacing ?? true;
-      // An internet-facing load balancer is open to anyone (as before); an internal one, or one
-      // with allowFrom, admits only its peers: never 0.0.0.0/0 on a load balancer inside the VPC.
-      const open = internetFacing && !opts.allowFrom;
-      const lb = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-        vpc,
-        internetFacing,
-        dropInvalidHeaderFields: true,
-        deletionProtection: opts.deletionProtection ?? true,
-        idleTimeout: opts.idleTimeout,
-      });
-      this.listener = lb.addListener('Https', {
-        port: 443,
-        protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [opts.certificate],
-        sslPolicy: opts.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS,
-        defaultTargetGroups: [this.targetGroup],
-        open,
-      });
-      if (!(opts.deletionProtection ?? true)) {
-        suppressGuard(lb, [{ rule: 'elbv2_deletion_protection_enabled_check', reason: 'Deletion protection is off by choice (deletionProtection: false).' }]);
-      }
-      const redirect = lb.addRedirect({
-        sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS, open,
-      });
-      if (!open) {
-        for (const peer of opts.allowFrom ?? [ec2.Peer.ipv4(vpc.vpcCidrBlock)]) {
-          lb.connections.allowFrom(peer, ec2.Port.tcp(443), 'HTTPS');
-          lb.connections.allowFrom(peer, ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
-        }
-        if (!opts.allowFrom) {
-          // The rules cannot name a literal CIDR (the VPC's is a reference), so the packs cannot tell it from 0.0.0.0/0.
-          const reason = 'Ingress is the VPC\'s own CIDR block on 80 and 443 only; the packs read the reference to it as unrestricted.';
-          acknowledge(lb.connections.securityGroups[0], [
-            { id: 'AwsSolutions-EC23', reason },
-            ...inCompliancePacks('EC2RestrictedCommonPorts', reason),
-            ...inCompliancePacks('EC2RestrictedSSH', reason),
-          ]);
-        }
-      }
-      acknowledge(redirect, inCompliancePacks('ELBv2ACMCertificateRequired',
-        'Port 80 only answers with a redirect to the HTTPS listener, which uses the ACM certificate.'));
-      if (open) {
-        acknowledge(lb.connections.securityGroups[0], [{
-          id: 'AwsSolutions-EC23',
-          reason: 'An internet-facing load balancer accepts 80 (redirect) and 443 from anywhere by design.',
-        }]);
-      }
-      opts.accessLogs.addApplicationLoadBalancer(lb);
-      if (opts.webAclArn) {
-        new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: lb.loadBalancerArn, webAclArn: opts.webAclArn });
-      } else {
-        acknowledge(lb, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'].map((rule) => ({
-          id: rule,
-          reason: 'WAF is opt-in here (webAclArn); ThreeTierApp puts WAF on CloudFront in front of this load balancer.',
-        })));
-      }
-      this.loadBalancer = lb;
-    } else {
-      const listener = lbChoice._listener!;
-      const rule = lbChoice._rule!;
-      claimListenerRule(listener, rule, this.node.path);
-      this.listener = listener;
-      this.loadBalancer = listener.loadBalancer;
-      const conditions: elbv2.ListenerCondition[] = [];
-      if (rule.pathPatterns?.length) conditions.push(elbv2.ListenerCondition.pathPatterns(rule.pathPatterns));
-      if (rule.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(rule.hostHeaders));
-      this.listenerRule = new elbv2.ApplicationListenerRule(this, 'ListenerRule', {
-        listener,
-        priority: rule.priority,
-        conditions,
-        targetGroups: [this.targetGroup],
-      });
-    }
+    const binding = props.loadBalancer._bind(this, vpc, this.targetGroup);
+    this.listener = binding.listener;
+    this.loadBalancer = binding.loadBalancer;
+    this.listenerRule = binding.listenerRule;
     this.securityGroup.connections.allowFrom(this.listener, ec2.Port.tcp(containerPort), 'From the load balancer');
 
     // Alarms are named before the service exists: the service lists some as deployment alarms.
@@ -847,7 +772,7 @@ function validateProps(scope: Construct, props: MonitoredEcsServiceProps, n: Res
   }
   checkSeconds(path, 'healthCheckGracePeriod', props.healthCheckGracePeriod, 0, 2147483647, 'an ECS health check grace period');
   checkLogRetention(path, 'logRetention', props.logRetention);
-  if (props.loadBalancer._newOptions) checkNewLoadBalancer(scope.node.path, props.loadBalancer._newOptions, stackRegion(scope));
+  props.loadBalancer._validate(scope);
   for (const [name, value] of [['cpuTargetPercent', props.cpuTargetPercent], ['memoryTargetPercent', props.memoryTargetPercent]] as const) {
     const target = literalNumber(value);
     if (target !== undefined && (target < 0 || target > 100 || (target > 0 && target < 1))) {

@@ -1,6 +1,6 @@
 import { Annotations, Duration, NestedStack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_sns as sns } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { LogArchiveBucket } from '../log-archive-bucket';
+import { ILogArchive } from '../log-archive-bucket';
 import { MonitoredEcsService, MonitoredEcsServiceOptions, ServiceLoadBalancer } from '../monitored-ecs-service';
 import { alarmTopicFor } from '../monitored-ecs-service/notifications';
 import { ec2Description } from '../private/cfn-text';
@@ -79,7 +79,7 @@ export interface AppTierProps {
   /** The VPC. */
   readonly vpc: ec2.IVpc;
   /** Archive of the load balancer's access logs and the services' logs. */
-  readonly logArchive: LogArchiveBucket;
+  readonly logArchive: ILogArchive;
   /**
    * Subnets of the load balancer and the tasks.
    * @default - private subnets with egress, or isolated subnets when the VPC has none
@@ -126,7 +126,7 @@ export class AppTier extends Construct {
 
   private readonly vpc: ec2.IVpc;
   private readonly vpcSubnets?: ec2.SubnetSelection;
-  private readonly logArchive: LogArchiveBucket;
+  private readonly logArchive: ILogArchive;
   private readonly defaults?: AppServiceDefaults;
   private readonly placement: ServicePlacement;
   private readonly routes = new Map<string, string>();

@@ -1,6 +1,6 @@
 import { Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { LogArchiveBucket } from '../log-archive-bucket';
+import { ILogArchive } from '../log-archive-bucket';
 import { allowFromClient } from '../private/connections';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { acknowledgeProvider } from '../private/provider-functions';
@@ -91,7 +91,7 @@ export interface NetworkProps {
    * Archive that receives the VPC flow logs (all traffic, Parquet, hourly partitions).
    * @default - no flow logs
    */
-  readonly logArchive?: LogArchiveBucket;
+  readonly logArchive?: ILogArchive;
 }
 
 /** Interface endpoints that Fargate tasks need when they have no NAT. */

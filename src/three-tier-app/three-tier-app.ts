@@ -11,7 +11,7 @@ import { NatMode, Network } from './network';
 import { SystemAlarms, createSystemAlarms, createSystemDashboard } from './observe';
 import { CostProfile } from './profile';
 import { WebDomainProps, WebTier, defaultContentSecurityPolicy } from './web-tier';
-import { LogArchiveBucket } from '../log-archive-bucket';
+import { ILogArchive, LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService } from '../monitored-ecs-service';
 import { ChatbotSlackChannel, alarmTopicFor, subscribeChatbot, subscribeWebhook } from '../monitored-ecs-service/notifications';
 import { newLogGroupKey } from '../private/kms';
@@ -89,10 +89,12 @@ export interface ThreeTierAppProps {
    */
   readonly maxAzs?: number;
   /**
-   * The archive of every log.
+   * The archive of every log: a `LogArchiveBucket`, a system's share of one
+   * (`LogArchiveBucket.addSystem`) or a central archive of another stack or account
+   * (`LogArchiveBucket.fromArchiveAttributes`).
    * @default - a new `LogArchiveBucket` with its defaults
    */
-  readonly logArchive?: LogArchiveBucket;
+  readonly logArchive?: ILogArchive;
   /**
    * Custom domain. With `edge`, the edge stack's domain and certificate are used unless this is set.
    * @default - the edge stack's domain, or none
@@ -162,7 +164,7 @@ export class ThreeTierApp extends Construct {
   /** The cost profile in use. */
   public readonly profile: CostProfile;
   /** The archive of every log. */
-  public readonly logArchive: LogArchiveBucket;
+  public readonly logArchive: ILogArchive;
   /** The network tier. */
   public readonly network: Network;
   /** The app tier. */

@@ -6,7 +6,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EdgeDomainProps, EdgeWebAcl } from './edge';
-import { LogArchiveBucket } from '../log-archive-bucket';
+import { ILogArchive } from '../log-archive-bucket';
 import { foldToAscii, shortHash } from '../private/cfn-text';
 import { checkDomain } from '../private/domain';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
@@ -26,7 +26,7 @@ export interface WebDomainProps extends EdgeDomainProps {
 /** Properties of a `WebTier`. */
 export interface WebTierProps {
   /** Archive of the CloudFront logs and the site bucket's access logs. */
-  readonly logArchive: LogArchiveBucket;
+  readonly logArchive: ILogArchive;
   /**
    * A local folder deployed to the site bucket (e.g. a built front end), invalidated on change.
    * @default - nothing is deployed; upload the site yourself

@@ -1,0 +1,230 @@
+import { App, Stack, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { itemsService } from './three-tier-app.fixtures';
+import { CostProfile, LogArchiveBucket, ThreeTierApp } from '../src';
+
+// The three places a log archive lives in production: a logging stack of the same app, an account
+// of its own, and one archive shared by several systems.
+
+const LOGS = '111111111111';
+const WORKLOAD = '222222222222';
+const env = (account: string) => ({ account, region: 'us-east-1' });
+const system = (stack: Stack, id: string, logArchive: ThreeTierApp['logArchive']) =>
+  new ThreeTierApp(stack, id, { profile: CostProfile.development(), logArchive, services: [itemsService] });
+
+/** Every `Fn::ImportValue` of a template, as strings. */
+function imports(template: Template): string[] {
+  return JSON.stringify(template.toJSON()).match(/"Fn::ImportValue":"[^"]+"/g) ?? [];
+}
+
+describe('an archive in a logging stack of the same app', () => {
+  const app = new App();
+  const logging = new Stack(app, 'Logging', { env: env(LOGS) });
+  const archive = new LogArchiveBucket(logging, 'Archive');
+  const workload = new Stack(app, 'Workload', { env: env(LOGS) });
+  system(workload, 'Shop', archive);
+  const assembly = app.synth(); // a cycle between the stacks would throw here
+  const loggingTemplate = Template.fromJSON(assembly.getStackByName('Logging').template);
+  const workloadTemplate = Template.fromJSON(assembly.getStackByName('Workload').template);
+
+  test('the system stack depends on the logging stack, never the reverse', () => {
+    expect(workload.dependencies).toContain(logging);
+    expect(logging.dependencies).not.toContain(workload);
+    expect(imports(loggingTemplate)).toEqual([]);
+    expect(imports(workloadTemplate).length).toBeGreaterThan(0);
+  });
+
+  test('the sender-side resources live with the system: flow log and subscription filters', () => {
+    workloadTemplate.resourceCountIs('AWS::EC2::FlowLog', 1);
+    loggingTemplate.resourceCountIs('AWS::EC2::FlowLog', 0);
+    workloadTemplate.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
+    loggingTemplate.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
+    // The Firehose stream stays with the archive.
+    loggingTemplate.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 1);
+  });
+
+  test('the archive lets in the site bucket\'s access logs by account, not by naming the bucket of the other stack', () => {
+    loggingTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': LOGS } },
+        })]),
+      },
+    });
+  });
+});
+
+describe('two systems on one archive', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Shared', { env: env(LOGS) });
+  const archive = new LogArchiveBucket(stack, 'Archive');
+  const shop = archive.addSystem('shop');
+  const blog = archive.addSystem('blog');
+  system(stack, 'Shop', shop);
+  system(stack, 'Blog', blog);
+  const analyst = new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
+  shop.grantQuery(analyst);
+  const template = Template.fromStack(stack);
+
+  test.each([['shop'], ['blog']])('%s writes every source under its own prefix', (name) => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.prefix', Value: `${name}/alb` }]),
+    });
+    template.hasResourceProperties('AWS::EC2::FlowLog', {
+      LogDestination: { 'Fn::Join': ['', [Match.anyValue(), `/${name}/vpc-flow-logs`]] },
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: { Logging: { Prefix: Match.stringLikeRegexp(`^${name}/cloudfront/`) } },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { LogFilePrefix: Match.stringLikeRegexp(`^${name}/s3-access-logs/`) },
+    });
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      ExtendedS3DestinationConfiguration: { Prefix: Match.stringLikeRegexp(`^${name}/cloudwatch-logs/year=`) },
+    });
+  });
+
+  test.each([['shop'], ['blog']])('%s is queryable: its own Glue database reads its prefix', (name) => {
+    const databases = template.findResources('AWS::Glue::Database', { Properties: { DatabaseInput: { Name: Match.stringLikeRegexp(`_${name}$`) } } });
+    expect(Object.keys(databases)).toHaveLength(1);
+    const databaseName = (Object.values(databases)[0] as any).Properties.DatabaseInput.Name;
+    template.hasResourceProperties('AWS::Glue::Table', {
+      DatabaseName: databaseName,
+      TableInput: {
+        Name: 'alb_access_logs',
+        StorageDescriptor: { Location: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`^/${name}/alb/AWSLogs/`)])] } },
+      },
+    });
+    template.hasResourceProperties('AWS::Athena::NamedQuery', { Name: `${name}-alb-top-5xx-paths`, Database: databaseName });
+  });
+
+  test('each system\'s bucket-policy statements and queries stay on its own prefix', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'AllowAlbAccessLogsShop', Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^/shop/alb/AWSLogs/')])] } }),
+          Match.objectLike({ Sid: 'AllowAlbAccessLogsBlog' }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Analyst') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: Match.arrayWith(['s3:GetObject*']),
+          Resource: Match.arrayWith([{ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^/shop/\\*$')])] }]),
+        })]),
+      },
+    });
+  });
+
+  test('a system name is a folder, given once', () => {
+    expect(() => archive.addSystem('shop')).toThrow(/Shared\/Archive: addSystem "shop" is invalid: the archive already has a system of this name/);
+    expect(() => archive.addSystem('Shop Front')).toThrow(/addSystem "Shop Front" is invalid: a system name is a folder.*Use a name such as 'shop-front'/);
+  });
+});
+
+describe('an archive in a logging account', () => {
+  // The owner's app, in the logging account.
+  const ownerStack = new Stack(new App(), 'Logging', { env: env(LOGS) });
+  const archive = new LogArchiveBucket(ownerStack, 'Archive', { bucketName: 'central-logs-111111111111' });
+  archive.addSystem('shop', { account: WORKLOAD });
+  const owner = Template.fromStack(ownerStack);
+
+  test('the owner lets the workload account write under its prefix only', () => {
+    const statements = Object.values(owner.findResources('AWS::S3::BucketPolicy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const resources = (sid: string) => JSON.stringify(statements.find((s: any) => s.Sid === sid)?.Resource);
+    expect(resources(`AllowAlbAccessLogsShop${WORKLOAD}`)).toContain(`/shop/alb/AWSLogs/${WORKLOAD}/*`);
+    expect(resources(`AllowFirehoseShop${WORKLOAD}`)).toContain('/shop/cloudwatch-logs/*');
+    const flow = statements.find((s: any) => s.Principal?.Service === 'delivery.logs.amazonaws.com' && JSON.stringify(s.Resource).includes(WORKLOAD));
+    expect(flow.Condition.StringEquals['aws:SourceAccount']).toBe(WORKLOAD);
+    expect(JSON.stringify(flow.Resource)).toContain(`/shop/vpc-flow-logs/AWSLogs/aws-account-id=${WORKLOAD}/*`);
+    const bucketAccess = statements.find((s: any) => s.Sid === `AllowBucketAccessShop${WORKLOAD}`);
+    expect(bucketAccess.Principal).toEqual({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${WORKLOAD}:root`]] } });
+    expect(bucketAccess.Action).toEqual(expect.arrayContaining(['s3:GetBucketAcl', 's3:PutBucketAcl']));
+  });
+
+  test('the owner\'s tables read the workload account\'s paths', () => {
+    owner.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: {
+        Name: 'alb_access_logs',
+        StorageDescriptor: { Location: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`^/shop/alb/AWSLogs/${WORKLOAD}/`)])] } },
+      },
+    });
+  });
+
+  // The workload's app, in its own account.
+  const workloadApp = () => {
+    const stack = new Stack(new App(), 'Workload', { env: env(WORKLOAD) });
+    const accessLogs = new s3.Bucket(stack, 'AccessLogs', { encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true });
+    return { stack, accessLogs };
+  };
+
+  test('the workload imports its share: every source writes to the central bucket under shop/', () => {
+    const { stack, accessLogs } = workloadApp();
+    const central = LogArchiveBucket.fromArchiveAttributes(stack, 'Central', {
+      bucketName: 'central-logs-111111111111', account: LOGS, logPrefix: 'shop/', serverAccessLogsBucket: accessLogs,
+    });
+    system(stack, 'Shop', central);
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'access_logs.s3.bucket', Value: 'central-logs-111111111111' },
+        { Key: 'access_logs.s3.prefix', Value: 'shop/alb' },
+      ]),
+    });
+    t.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: { Logging: { Bucket: 'central-logs-111111111111.s3.us-east-1.amazonaws.com', Prefix: 'shop/cloudfront/shop/' } },
+    });
+    // Firehose runs in the workload account and writes across.
+    t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      ExtendedS3DestinationConfiguration: {
+        BucketARN: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::central-logs-111111111111']] },
+        Prefix: Match.stringLikeRegexp('^shop/cloudwatch-logs/'),
+      },
+    });
+    // S3 delivers server access logs only within an account: they go to the workload's bucket.
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^AccessLogs') }, LogFilePrefix: Match.stringLikeRegexp('^shop/s3-access-logs/') },
+    });
+    t.resourceCountIs('AWS::S3::BucketPolicy', 2); // the access-log bucket's and the site's: nothing on the central bucket
+  });
+
+  test('without a bucket for S3 access logs in the workload account, it says so', () => {
+    const { stack } = workloadApp();
+    const central = LogArchiveBucket.fromArchiveAttributes(stack, 'Central', { bucketName: 'central-logs-111111111111', account: LOGS, logPrefix: 'shop/' });
+    expect(() => system(stack, 'Shop', central)).toThrow(
+      /Workload\/Central: addServerAccessLogsSource .* is invalid: S3 delivers server access logs only to a bucket of the source's account.*Give serverAccessLogsBucket/);
+  });
+
+  test('queries run in the archive\'s account, and an import without a catalog says what to give', () => {
+    const { stack } = workloadApp();
+    const role = new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
+    const central = LogArchiveBucket.fromArchiveAttributes(stack, 'Central', {
+      bucketName: 'central-logs-111111111111', account: LOGS, glueDatabaseName: 'logs_shop', workGroupName: 'logs', queryResultsBucketName: 'results',
+    });
+    expect(() => central.grantQuery(role)).toThrow(/Athena workgroups and Glue tables are used from their own account \(111111111111\)/);
+    const bare = LogArchiveBucket.fromArchiveAttributes(stack, 'Bare', { bucketName: 'central-logs-111111111111' });
+    expect(() => bare.workGroupName).toThrow(/Workload\/Bare: workGroupName undefined is invalid: it was not given when the archive was imported/);
+    expect(() => LogArchiveBucket.fromArchiveAttributes(stack, 'Wrong', { bucketName: 'x', logPrefix: 'shop' }))
+      .toThrow(/logPrefix "shop" is invalid: a system prefix is the name given to addSystem followed by '\/'/);
+  });
+
+  test('an import in the archive\'s own account grants queries on the given catalog', () => {
+    const stack = new Stack(new App(), 'Same', { env: env(LOGS) });
+    const role = new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
+    LogArchiveBucket.fromArchiveAttributes(stack, 'Central', {
+      bucketName: 'central-logs-111111111111', logPrefix: 'shop/', glueDatabaseName: 'logs_shop', workGroupName: 'logs', queryResultsBucketName: 'results',
+    }).grantQuery(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['athena:StartQueryExecution']), Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':workgroup/logs$')])] } }),
+          Match.objectLike({ Action: Match.arrayWith(['glue:GetTable']) }),
+        ]),
+      },
+    });
+  });
+});
