@@ -66,7 +66,7 @@ describe('LogArchiveBucket props that cannot apply together, and log sources', (
     const stack = newStack();
     const key = new kms.Key(stack, 'K', { removalPolicy: RemovalPolicy.DESTROY });
     expect(() => new LogArchiveBucket(stack, 'A', { encryptionKey: key }))
-      .toThrow(/^Test\/A: encryptionKey "Test\/K" is invalid: the key is used only with encryption: LogArchiveEncryption.KMS, and this archive has S3_MANAGED, so it would be ignored\. Set encryption/);
+      .toThrow(/^Test\/A: encryptionKey "Test\/K" is invalid: the key is used only with encryption: LogArchiveEncryption.KMS, and this archive has LogArchiveEncryption.S3_MANAGED, so it would be ignored\. Set encryption/);
     expect(() => new LogArchiveBucket(stack, 'B', { encryptionKey: key, encryption: LogArchiveEncryption.KMS })).not.toThrow();
   });
 

@@ -106,7 +106,7 @@ describe('network props that cannot apply together', () => {
     new Network(stack, 'Net', { vpc, ...props });
   };
   test.each([
-    ['natMode', { natMode: NatMode.singleGateway() }, /^S\/Net: natMode "singleGateway" is invalid: natMode shapes a new VPC, and vpc is given, so it would be ignored\. Remove natMode \(or vpc\)/],
+    ['natMode', { natMode: NatMode.singleGateway() }, /^S\/Net: natMode "NatMode\.singleGateway\(\)" is invalid: natMode shapes a new VPC, and vpc is given, so it would be ignored\. Remove natMode \(or vpc\)/],
     ['maxAzs', { maxAzs: 2 }, /^S\/Net: maxAzs 2 is invalid: maxAzs shapes a new VPC/],
     ['ipAddresses', { ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16') }, /^S\/Net: ipAddresses "given" is invalid: ipAddresses shapes a new VPC/],
   ])('%s with a vpc fails, naming the prop to remove', (_prop, bad, message) => {

@@ -33,7 +33,7 @@ export function createApp(app: App = new App()): App {
   const api = system.addService('Api', itemsService('dynamodb')); // gets DYNAMODB_TABLE and read/write on items
 
   new CfnOutput(stack, 'Url', { value: `${system.url}/api/items` });
-  new CfnOutput(stack, 'Table', { value: system.dataTier.table!.tableName });
+  new CfnOutput(stack, 'Table', { value: system.dataTier.dynamodb.table.tableName });
   new CfnOutput(stack, 'Dashboard', { value: system.dashboard.dashboardName });
   new CfnOutput(stack, 'ServiceDashboard', { value: api.dashboard.dashboardName });
   return app;

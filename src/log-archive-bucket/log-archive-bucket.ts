@@ -21,12 +21,12 @@ export enum LogArchiveEncryption {
    * SSE-S3 (AES-256, keys managed by S3). The only choice that ALB access logs and S3 server
    * access logs accept, so it is the default.
    */
-  S3_MANAGED = 'S3_MANAGED',
+  S3_MANAGED = 's3-managed',
   /**
    * SSE-KMS with a customer managed key (created, or `encryptionKey`). VPC flow logs, Firehose
    * and CloudFront logs work with it; ALB access logs and S3 server access logs do not.
    */
-  KMS = 'KMS',
+  KMS = 'kms',
 }
 
 /** Properties of a `LogArchiveBucket`. */
@@ -228,7 +228,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
     this.encryption = props.encryption ?? LogArchiveEncryption.S3_MANAGED;
     if (props.encryptionKey && this.encryption !== LogArchiveEncryption.KMS) {
       throw invalid(this.node.path, 'encryptionKey', props.encryptionKey.node.path,
-        `the key is used only with encryption: LogArchiveEncryption.KMS, and this archive has ${this.encryption}, so it would be ignored`,
+        `the key is used only with encryption: LogArchiveEncryption.KMS, and this archive has LogArchiveEncryption.S3_MANAGED, so it would be ignored`,
         'Set encryption: LogArchiveEncryption.KMS, or remove encryptionKey.');
     }
     validateNames(this, props);

@@ -7,6 +7,7 @@ import {
 import { Construct } from 'constructs';
 import { AlarmMetrics, CreatedAlarms, ServiceAlarmsOptions, alarmNamePrefix, createServiceAlarms } from './alarms';
 import { drawServiceRows, grafanaDashboardModel } from './dashboard';
+import { SERVICE_DEFAULTS } from './defaults';
 import { validateFargateSize } from './fargate-size';
 import { ServiceLoadBalancer } from './load-balancer';
 import { checkTargetGroup } from './load-balancing-rules';
@@ -123,12 +124,12 @@ export interface MonitoredEcsServiceOptions {
   readonly cpuArchitecture?: ecs.CpuArchitecture;
   /**
    * Plain environment variables (not secrets).
-   * @default - none are set
+   * @default - only those the task gets from ECS
    */
   readonly environment?: Record<string, string>;
   /**
    * Secrets from Secrets Manager or SSM Parameter Store, injected as environment variables.
-   * @default - none are set
+   * @default - no secrets are injected
    */
   readonly secrets?: Record<string, ecs.Secret>;
   /**
@@ -149,7 +150,7 @@ export interface MonitoredEcsServiceOptions {
   readonly healthCheck?: TargetHealthCheck;
   /**
    * Container health check run by ECS.
-   * @default - none; the load balancer health check decides
+   * @default - ECS checks nothing inside the container; the load balancer health check decides
    */
   readonly containerHealthCheck?: ecs.HealthCheck;
   /**
@@ -345,8 +346,8 @@ export class MonitoredEcsService extends Construct {
     const containerPort = props.containerPort ?? 8080;
     const cpu = props.cpu ?? 512;
     const memoryLimitMiB = props.memoryLimitMiB ?? 1024;
-    this.minTasks = props.minTasks ?? 2;
-    this.maxTasks = props.maxTasks ?? 10;
+    this.minTasks = props.minTasks ?? SERVICE_DEFAULTS.minTasks;
+    this.maxTasks = props.maxTasks ?? SERVICE_DEFAULTS.maxTasks;
     const spotShare = props.spotShare ?? 0;
     const readonlyRoot = props.readonlyRootFilesystem ?? true;
     validateProps(this, props, { cpu, memoryLimitMiB, minTasks: this.minTasks, maxTasks: this.maxTasks, spotShare, containerPort });
@@ -440,7 +441,7 @@ export class MonitoredEcsService extends Construct {
       port: containerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
-      deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
+      deregistrationDelay: props.deregistrationDelay ?? SERVICE_DEFAULTS.deregistrationDelay,
       slowStart: props.slowStart,
       healthCheck: {
         path: hc.path ?? '/',
@@ -482,7 +483,7 @@ export class MonitoredEcsService extends Construct {
       deploymentAlarms: rollback && deploymentAlarmNames.length
         ? { alarmNames: deploymentAlarmNames, behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM }
         : undefined,
-      healthCheckGracePeriod: props.healthCheckGracePeriod ?? Duration.seconds(60),
+      healthCheckGracePeriod: props.healthCheckGracePeriod ?? SERVICE_DEFAULTS.healthCheckGracePeriod,
       enableExecuteCommand: props.enableExecuteCommand,
       securityGroups: [this.securityGroup],
       vpcSubnets: subnets,

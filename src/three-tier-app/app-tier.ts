@@ -1,12 +1,12 @@
 import { Annotations, Duration, NestedStack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_sns as sns } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { listenerPaths } from './routes';
 import { ILogArchive } from '../log-archive-bucket';
 import { MonitoredEcsService, MonitoredEcsServiceOptions, ServiceLoadBalancer } from '../monitored-ecs-service';
 import { alarmTopicFor } from '../monitored-ecs-service/notifications';
 import { ec2Description } from '../private/cfn-text';
 import { newServiceCluster } from '../private/cluster';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
-import { listenerPaths } from '../private/routes';
 import { defaultPrivateSubnets } from '../private/subnets';
 import { checkId, invalid } from '../private/validate';
 

@@ -1,6 +1,10 @@
 export * from './app-tier';
 export * from './auth';
 export * from './data-tier';
+export type { AuroraOptions, AuroraMysqlOptions, AuroraPostgresOptions } from './data/aurora';
+export { DatabaseAccess } from './data/binding';
+export type { AuroraResources, DataTierDefaults, DynamoDbResources } from './data/binding';
+export type { DynamoTableOptions } from './data/dynamodb';
 export * from './edge';
 export * from './network';
 export type { SystemAlarms } from './observe';

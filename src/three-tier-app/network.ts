@@ -1,6 +1,8 @@
-import { Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Annotations, Token, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { NAT_INSTANCE_TYPE } from './defaults';
 import { ILogArchive } from '../log-archive-bucket';
+import { MonitoredEcsService, PrometheusOptions } from '../monitored-ecs-service';
 import { allowFromClient } from '../private/connections';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { acknowledgeProvider } from '../private/provider-functions';
@@ -10,9 +12,20 @@ import { checkId, invalid } from '../private/validate';
 export interface NatInstanceOptions {
   /**
    * Instance type of the NAT instance.
-   * @default t4g.nano (Graviton, about $3 a month)
+   * @default ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO) - Graviton, about $3 a month
    */
   readonly instanceType?: ec2.InstanceType;
+}
+
+/** What a NAT mode does to a new VPC. */
+interface NatBinding {
+  /** NAT gateways (or instances) for a VPC over `maxAzs` zones. */
+  readonly natGateways: number;
+  readonly provider?: ec2.NatInstanceProviderV2;
+  /** Whether the app subnets reach the internet. */
+  readonly egress: boolean;
+  /** Finish what the mode needs once the VPC exists. */
+  afterVpc(vpc: ec2.Vpc): void;
 }
 
 /** How private subnets reach the internet. */
@@ -23,17 +36,17 @@ export abstract class NatMode {
    * S3 and DynamoDB). Images must come from ECR.
    */
   public static none(): NatMode {
-    return new NatChoice('none', 0);
+    return new NoNat();
   }
 
   /** One NAT gateway shared by every AZ (an AZ outage cuts the others' egress). */
   public static singleGateway(): NatMode {
-    return new NatChoice('singleGateway', 1);
+    return new NatGateways(false);
   }
 
   /** One NAT gateway per AZ: egress survives the loss of an AZ. */
   public static gatewayPerAz(): NatMode {
-    return new NatChoice('gatewayPerAz', 99);
+    return new NatGateways(true);
   }
 
   /**
@@ -41,20 +54,51 @@ export abstract class NatMode {
    * for development and low traffic. It is a single instance without automatic recovery.
    */
   public static instance(options: NatInstanceOptions = {}): NatMode {
-    return new NatChoice('instance', 1, options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO));
+    return new NatInstance(options.instanceType ?? NAT_INSTANCE_TYPE());
   }
 
-  /** Name of the mode: `none`, `singleGateway`, `gatewayPerAz` or `instance`. */
-  public abstract readonly kind: string;
+  /** @internal How errors name it, e.g. `NatMode.none()`. */
+  public abstract readonly _name: string;
+
   /** @internal */
-  public abstract readonly _natCount: number;
-  /** @internal */
-  public abstract readonly _instanceType?: ec2.InstanceType;
+  public abstract _bind(maxAzs: number): NatBinding;
 }
 
-class NatChoice extends NatMode {
-  constructor(public readonly kind: string, public readonly _natCount: number, public readonly _instanceType?: ec2.InstanceType) {
-    super();
+class NoNat extends NatMode {
+  public readonly _name = 'NatMode.none()';
+  public _bind(): NatBinding {
+    return { natGateways: 0, egress: false, afterVpc: () => {} };
+  }
+}
+
+class NatGateways extends NatMode {
+  constructor(private readonly perAz: boolean) { super(); }
+  public get _name() { return this.perAz ? 'NatMode.gatewayPerAz()' : 'NatMode.singleGateway()'; }
+  public _bind(maxAzs: number): NatBinding {
+    return { natGateways: this.perAz ? maxAzs : 1, egress: true, afterVpc: () => {} };
+  }
+}
+
+class NatInstance extends NatMode {
+  public readonly _name = 'NatMode.instance()';
+  constructor(private readonly instanceType: ec2.InstanceType) { super(); }
+  public _bind(): NatBinding {
+    const provider = ec2.NatProvider.instanceV2({
+      instanceType: this.instanceType,
+      defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
+      associatePublicIpAddress: true,
+      userData: natUserData(),
+    });
+    return {
+      natGateways: 1,
+      provider,
+      egress: true,
+      afterVpc: (vpc) => {
+        // The NAT instance forwards whatever the VPC sends it; nothing from outside may start a connection.
+        provider.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.allTraffic(), 'From the VPC');
+        hardenNatInstances(provider);
+      },
+    };
   }
 }
 
@@ -84,7 +128,7 @@ export interface NetworkProps {
   /**
    * Interface endpoints to create. With `NatMode.none()` the ones the services need are always
    * added (ECR api and dkr, CloudWatch Logs, Secrets Manager, SSM).
-   * @default - none with NAT; the service set without NAT
+   * @default - no interface endpoints with NAT; without NAT, the ones the services need
    */
   readonly interfaceEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
   /**
@@ -111,8 +155,8 @@ const ENDPOINTS_WITHOUT_NAT: Array<[string, ec2.InterfaceVpcEndpointAwsService]>
 export class Network extends Construct {
   /** The VPC. */
   public readonly vpc: ec2.IVpc;
-  /** The NAT mode (for a given VPC: what its private subnets show, `gateway` or `none`). */
-  public readonly natMode: NatMode;
+  /** Whether the app subnets reach the internet through NAT (for a given VPC: whether it has private subnets with egress). */
+  public readonly egress: boolean;
   /** Subnets of the services. */
   public readonly appSubnets: ec2.SubnetSelection;
   /** Subnets of the database. */
@@ -134,7 +178,7 @@ export class Network extends Construct {
         'Give maxAzs 2 or 3.');
     }
     if (props.vpc) {
-      for (const [prop, value] of [['natMode', props.natMode?.kind], ['maxAzs', props.maxAzs], ['ipAddresses', props.ipAddresses && 'given']] as const) {
+      for (const [prop, value] of [['natMode', props.natMode?._name], ['maxAzs', props.maxAzs], ['ipAddresses', props.ipAddresses && 'given']] as const) {
         if (value !== undefined) {
           throw invalid(this.node.path, prop, value, `${prop} shapes a new VPC, and vpc is given, so it would be ignored`,
             `Remove ${prop} (or vpc).`);
@@ -144,30 +188,21 @@ export class Network extends Construct {
 
     if (props.vpc) {
       this.vpc = props.vpc;
-      const hasEgress = props.vpc.privateSubnets.length > 0;
-      this.natMode = hasEgress ? NatMode.singleGateway() : NatMode.none();
-      this.appSubnets = { subnetType: hasEgress ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
+      this.egress = props.vpc.privateSubnets.length > 0;
+      this.appSubnets = { subnetType: this.egress ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
       this.dataSubnets = { subnetType: props.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS };
     } else {
-      const natMode = props.natMode ?? NatMode.singleGateway();
-      this.natMode = natMode;
-      const noNat = natMode._natCount === 0;
-      if (natMode._instanceType) {
-        this.natInstanceProvider = ec2.NatProvider.instanceV2({
-          instanceType: natMode._instanceType,
-          defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
-          associatePublicIpAddress: true,
-          userData: natUserData(),
-        });
-      }
+      const nat = (props.natMode ?? NatMode.singleGateway())._bind(maxAzs);
+      this.egress = nat.egress;
+      this.natInstanceProvider = nat.provider;
       const vpc = new ec2.Vpc(this, 'Vpc', {
         maxAzs,
         ipAddresses: props.ipAddresses ?? ec2.IpAddresses.cidr('10.0.0.0/16'),
-        natGateways: noNat ? 0 : Math.min(natMode._natCount, maxAzs),
-        natGatewayProvider: this.natInstanceProvider,
+        natGateways: nat.natGateways,
+        natGatewayProvider: nat.provider,
         subnetConfiguration: [
           { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-          { name: 'App', subnetType: noNat ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+          { name: 'App', subnetType: nat.egress ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 },
           { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
         ],
         restrictDefaultSecurityGroup: true,
@@ -183,15 +218,11 @@ export class Network extends Construct {
       this.vpc = vpc;
       this.appSubnets = { subnetGroupName: 'App' };
       this.dataSubnets = { subnetGroupName: 'Data' };
-      if (this.natInstanceProvider) {
-        // The NAT instance forwards whatever the VPC sends it; nothing from outside may start a connection.
-        this.natInstanceProvider.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.allTraffic(), 'From the VPC');
-        hardenNatInstances(this.natInstanceProvider);
-      }
+      nat.afterVpc(vpc);
     }
 
     const wanted = [...(props.interfaceEndpoints ?? []).map((s): [string, ec2.InterfaceVpcEndpointAwsService] => [endpointId(s), s])];
-    if (this.natMode._natCount === 0 && !props.vpc) wanted.unshift(...ENDPOINTS_WITHOUT_NAT);
+    if (!this.egress && !props.vpc) wanted.unshift(...ENDPOINTS_WITHOUT_NAT);
     for (const [endpoint, service] of wanted) this.addInterfaceEndpoint(endpoint, service);
 
     if (props.logArchive) {
@@ -227,6 +258,37 @@ export class Network extends Construct {
     this.endpointClients.push(client);
     for (const endpoint of Object.values(this.interfaceEndpoints)) allowHttpsTo(endpoint, client);
   }
+
+  /**
+   * @internal Without NAT, tasks reach AWS through the endpoints only: add the ones this service
+   * needs, and say what is missing.
+   */
+  public _checkService(service: MonitoredEcsService, options: ServiceNeeds): void {
+    if (this.egress) return;
+    const warn = (id: string, message: string) => Annotations.of(service).addWarningV2(`cdk-three-tier:${id}`, message);
+    if (!this.interfaceEndpoints['ecr.api']) {
+      warn('isolatedTasks', 'Tasks run without NAT in the given VPC: it needs interface endpoints for ECR (api, dkr), CloudWatch Logs, ' +
+        'Secrets Manager and SSM, and an S3 gateway endpoint (Network.addInterfaceEndpoint, Network.allowEndpointsFrom).');
+      return;
+    }
+    if (options.prometheus) this.addInterfaceEndpoint('Prometheus', ec2.InterfaceVpcEndpointAwsService.PROMETHEUS_WORKSPACES);
+    if (options.enableExecuteCommand) this.addInterfaceEndpoint('SsmMessages', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
+    if (options.image instanceof ecs.RepositoryImage) {
+      warn('registryImageWithoutNat', 'Without NAT the tasks can pull images from ECR in this region only; a Docker Hub or ' +
+        'public.ecr.aws image cannot start. Use ContainerImage.fromAsset or fromEcrRepository.');
+    }
+    if (options.prometheus && !options.prometheus.collectorImage) {
+      warn('publicCollectorImage', 'The Prometheus collector image comes from public.ecr.aws, which has no VPC endpoint: with ' +
+        'NatMode.none() copy it into ECR and pass prometheus.collectorImage, or the task cannot start.');
+    }
+  }
+}
+
+/** What a service asks of the network without NAT. */
+interface ServiceNeeds {
+  readonly image: ecs.ContainerImage;
+  readonly prometheus?: PrometheusOptions;
+  readonly enableExecuteCommand?: boolean;
 }
 
 function allowHttpsTo(endpoint: ec2.InterfaceVpcEndpoint, client: ec2.IConnectable): void {

@@ -2,6 +2,7 @@ import { Duration, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cw_ac
 import { Construct } from 'constructs';
 import { AppTier } from './app-tier';
 import { DataTier } from './data-tier';
+import { cloudFrontMetric, minute, wafMetric } from './metrics';
 import { WebTier } from './web-tier';
 
 /** Alarms of the whole system (besides each service's own). */
@@ -10,31 +11,6 @@ export interface SystemAlarms {
   readonly loadBalancer5xx: cloudwatch.Alarm;
   /** Database saturation: ACU utilization (Aurora) or throttled requests (DynamoDB). */
   readonly databaseSaturation: cloudwatch.Alarm;
-}
-
-const minute = Duration.minutes(1);
-
-/** CloudFront publishes its metrics in us-east-1 with Region=Global. */
-function cloudFrontMetric(web: WebTier, metricName: string, statistic: string): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/CloudFront',
-    metricName,
-    region: 'us-east-1',
-    statistic,
-    period: Duration.minutes(5),
-    dimensionsMap: { DistributionId: web.distribution.distributionId, Region: 'Global' },
-  });
-}
-
-function wafMetric(webAclName: string, metricName: string): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/WAFV2',
-    metricName,
-    region: 'us-east-1',
-    statistic: 'Sum',
-    period: Duration.minutes(5),
-    dimensionsMap: { WebACL: webAclName, Rule: 'ALL' },
-  });
 }
 
 /** One dashboard across tiers: edge (CloudFront, WAF), load balancer, database; each service draws its rows below. */
@@ -64,10 +40,11 @@ export function createSystemDashboard(scope: Construct, web: WebTier, app: AppTi
     new cloudwatch.AlarmWidget({ title: 'Load balancer 5xx', alarm: alarms.loadBalancer5xx, width: 8 }),
     new cloudwatch.GraphWidget({ title: 'Target response time p99 (s)', left: [lb.targetResponseTime({ period: minute, statistic: 'p99' })], width: 8 }),
   );
+  const display = data._display;
   dashboard.addWidgets(
-    new cloudwatch.GraphWidget({ title: `Database (${data.store.kind}): capacity`, left: [data.metricCapacity()], width: 8 }),
+    new cloudwatch.GraphWidget({ title: `${display.title}: capacity`, left: [data.metricCapacity()], width: 8 }),
     new cloudwatch.AlarmWidget({ title: 'Database saturation', alarm: alarms.databaseSaturation, width: 8 }),
-    new cloudwatch.GraphWidget({ title: data.cluster ? 'Database connections' : 'DynamoDB user errors', left: [data.metricActivity()], width: 8 }),
+    new cloudwatch.GraphWidget({ title: display.activityTitle, left: [data.metricActivity()], width: 8 }),
   );
   return dashboard;
 }
@@ -83,13 +60,12 @@ export function createSystemAlarms(scope: Construct, app: AppTier, data: DataTie
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
+  const saturation = data._display.saturationAlarm;
   const databaseSaturation = new cloudwatch.Alarm(scope, 'DatabaseSaturationAlarm', {
-    alarmDescription: data.cluster
-      ? 'Aurora has used over 90% of its maximum ACUs for 15 minutes: raise maxCapacity.'
-      : 'DynamoDB throttled requests.',
+    alarmDescription: saturation.description,
     metric: data.metricSaturation({ period: Duration.minutes(5) }),
-    threshold: data.cluster ? 90 : 1,
-    evaluationPeriods: data.cluster ? 3 : 1,
+    threshold: saturation.threshold,
+    evaluationPeriods: saturation.evaluationPeriods,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });

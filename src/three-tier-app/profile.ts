@@ -1,6 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
 import { AppServiceDefaults } from './app-tier';
-import { DataTierDefaults } from './data-tier';
+import { DataTierDefaults } from './data/binding';
+import { DEVELOPMENT, PRODUCTION } from './defaults';
 import { NatMode } from './network';
 
 /**
@@ -15,9 +15,8 @@ export abstract class CostProfile {
    * CloudWatch Logs' service keys.
    */
   public static development(): CostProfile {
-    return new Profile('development', NatMode.instance(), 2,
-      { minCapacity: 0, maxCapacity: 4, readers: 0, backupRetention: Duration.days(7), deletionProtection: false },
-      { minTasks: 1, maxTasks: 4, spotShare: 1, cpu: 256, memoryLimitMiB: 512 }, false, false);
+    const d = DEVELOPMENT;
+    return new Profile('development', NatMode.instance(), d.maxAzs, d.data, d.services, d.deletionProtection, d.logEncryption);
   }
 
   /**
@@ -26,9 +25,8 @@ export abstract class CostProfile {
    * encrypted with a KMS key it creates ($1 a month).
    */
   public static production(): CostProfile {
-    return new Profile('production', NatMode.gatewayPerAz(), 3,
-      { minCapacity: 0.5, maxCapacity: 16, readers: 1, backupRetention: Duration.days(30), deletionProtection: true },
-      { minTasks: 2, maxTasks: 10, spotShare: 0 }, true, true);
+    const p = PRODUCTION;
+    return new Profile('production', NatMode.gatewayPerAz(), p.maxAzs, p.data, p.services, p.deletionProtection, p.logEncryption);
   }
 
   /** `development` or `production`. */

@@ -1,40 +1,25 @@
 import {
-  Annotations, Names, Stack, Token, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_ecs as ecs, aws_lambda as lambda,
+  Names, Stack, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_lambda as lambda,
   aws_kms as kms, aws_secretsmanager as secretsmanager, aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AppServiceOptions, AppTier, ServicePlacement } from './app-tier';
 import { UserAuth, UserAuthProps } from './auth';
+import { DatabaseAccess } from './data/binding';
 import { DataStore, DataTier } from './data-tier';
+import { API_PATH_PATTERN } from './defaults';
 import { ThreeTierEdgeStack } from './edge';
 import { NatMode, Network } from './network';
 import { SystemAlarms, createSystemAlarms, createSystemDashboard } from './observe';
 import { CostProfile } from './profile';
+import { listenerPaths } from './routes';
 import { WebDomainProps, WebTier, defaultContentSecurityPolicy } from './web-tier';
 import { ILogArchive, LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService } from '../monitored-ecs-service';
 import { ChatbotSlackChannel, alarmTopicFor, subscribeChatbot, subscribeWebhook } from '../monitored-ecs-service/notifications';
 import { newLogGroupKey } from '../private/kms';
 import { acknowledge, inCompliancePacks } from '../private/nag';
-import { listenerPaths } from '../private/routes';
-import { invalid } from '../private/validate';
 
-/** How a service reaches the database. */
-export enum DatabaseAccess {
-  /**
-   * Aurora: the master user's name and password (from the RDS-managed secret) as `DB_USER` and
-   * `DB_PASSWORD`. DynamoDB: read/write on items.
-   */
-  MASTER_SECRET = 'master-secret',
-  /**
-   * Aurora: IAM authentication as `DB_USER` (the service's `databaseUser`), `DB_IAM_AUTH=true`; the
-   * database user must exist with the `rds_iam` role (PostgreSQL) or the AWSAuthenticationPlugin
-   * (MySQL). DynamoDB: read/write on items.
-   */
-  IAM = 'iam',
-  /** No environment, no grant, no network path to the database. */
-  NONE = 'none',
-}
 
 /** A service of a `ThreeTierApp`. */
 export interface ThreeTierServiceOptions extends AppServiceOptions {
@@ -123,7 +108,7 @@ export interface ThreeTierAppProps {
   readonly database?: DataStore;
   /**
    * Services to run (more can be added with `addService`).
-   * @default - none
+   * @default - no services until `addService`
    */
   readonly services?: ThreeTierServiceDefinition[];
   /**
@@ -209,7 +194,7 @@ export class ThreeTierApp extends Construct {
       vpcSubnets: this.network.dataSubnets,
       defaults: this.profile.data,
     });
-    this.apiPathPattern = props.apiPathPattern ?? '/api/*';
+    this.apiPathPattern = props.apiPathPattern ?? API_PATH_PATTERN;
     this.appTier = new AppTier(this, 'App', {
       vpc: this.network.vpc,
       vpcSubnets: this.network.appSubnets,
@@ -263,60 +248,30 @@ export class ThreeTierApp extends Construct {
    */
   public addService(id: string, options: ThreeTierServiceOptions): MonitoredEcsService {
     const access = options.databaseAccess ?? DatabaseAccess.MASTER_SECRET;
-    const data = this.dataTier;
-    checkDatabaseUser(`${this.node.path}/${id}`, options, data);
-    const environment: Record<string, string> = {};
-    const secrets: Record<string, ecs.Secret> = {};
-    if (access !== DatabaseAccess.NONE) {
-      if (data.cluster) {
-        Object.assign(environment, {
-          DB_ENGINE: data.store.kind === 'aurora-postgresql' ? 'postgres' : 'mysql',
-          DB_HOST: data.cluster.clusterEndpoint.hostname,
-          DB_PORT: String(data.port),
-          DB_NAME: data.databaseName!,
-        });
-        if (data.cluster.instanceIdentifiers.length > 1) environment.DB_READER_HOST = data.cluster.clusterReadEndpoint.hostname;
-        if (access === DatabaseAccess.IAM) {
-          Object.assign(environment, { DB_USER: options.databaseUser ?? 'app', DB_IAM_AUTH: 'true' });
-        } else {
-          // ECS resolves these when a task starts; RDS rotates the secret (every 7 days by default),
-          // so the service also gets the ARN to re-read it when a login fails.
-          secrets.DB_USER = ecs.Secret.fromSecretsManager(data.masterSecret!, 'username');
-          secrets.DB_PASSWORD = ecs.Secret.fromSecretsManager(data.masterSecret!, 'password');
-          environment.DB_SECRET_ARN = data.masterSecret!.secretArn;
-        }
-      } else {
-        environment.DYNAMODB_TABLE = data.table!.tableName;
-      }
-    }
+    const connection = this.dataTier._connection(`${this.node.path}/${id}`, access, options.databaseUser);
     const service = this.appTier.addService(id, {
       ...options,
       logEncryptionKey: options.logEncryptionKey ?? this.logKey,
       // Its rows go on the system dashboard: a dashboard per service would cost $3 a month each.
       dashboard: options.dashboard ?? this.dashboard,
-      environment: { ...environment, ...options.environment },
-      secrets: { ...secrets, ...options.secrets },
+      environment: { ...connection.environment, ...options.environment },
+      secrets: { ...connection.secrets, ...options.secrets },
     });
-    if (Object.keys(environment).length > 0) {
+    if (Object.keys(connection.environment).length > 0) {
       acknowledge(service.taskDefinition, [{
         id: 'AwsSolutions-ECS2',
         reason: 'The environment carries connection details (host, port, database or table name); credentials come from Secrets Manager or IAM.',
       }]);
     }
-    if (access !== DatabaseAccess.NONE) {
-      data.allowFrom(service.securityGroup, `From service ${id}`);
-      const taskRole = service.taskDefinition.taskRole;
-      if (access === DatabaseAccess.IAM || data.table) data.grantAccess(taskRole, options.databaseUser ?? 'app');
-      if (access === DatabaseAccess.MASTER_SECRET && data.masterSecret) data.masterSecret.grantRead(taskRole);
+    const taskRole = service.taskDefinition.taskRole;
+    if (this.dataTier._admit({ id, role: taskRole, securityGroup: service.securityGroup, service: service.service }, access, options.databaseUser)) {
       const policy = taskRole.node.tryFindChild('DefaultPolicy');
       if (policy) {
         acknowledge(policy, inCompliancePacks('IAMNoInlinePolicy', 'The task role policy is generated by CDK from the database grants the service needs.'));
       }
-      // Tasks whose health check needs the database must not start before it exists.
-      if (data.cluster) service.service.node.addDependency(data.cluster);
     }
     this.network.allowEndpointsFrom(service.securityGroup);
-    if (this.network.natMode.kind === 'none') this.checkIsolatedService(service, options);
+    this.network._checkService(service, options);
     for (const pattern of listenerPaths(options.pathPatterns, options.hostHeaders) ?? []) this.routeThroughCloudFront(pattern);
     return service;
   }
@@ -327,41 +282,5 @@ export class ThreeTierApp extends Construct {
     const api = this.apiPathPattern;
     if (pattern === api || (api.endsWith('/*') && pattern.startsWith(api.slice(0, -1)))) return;
     this.webTier.addApiPath(pattern);
-  }
-
-  /** Without NAT, tasks reach AWS through the endpoints only: add the ones this service needs, say what is missing. */
-  private checkIsolatedService(service: MonitoredEcsService, options: ThreeTierServiceOptions): void {
-    const warn = (id: string, message: string) => Annotations.of(service).addWarningV2(`cdk-three-tier:${id}`, message);
-    if (!this.network.interfaceEndpoints['ecr.api']) {
-      warn('isolatedTasks', 'Tasks run without NAT in the given VPC: it needs interface endpoints for ECR (api, dkr), CloudWatch Logs, ' +
-        'Secrets Manager and SSM, and an S3 gateway endpoint (Network.addInterfaceEndpoint, Network.allowEndpointsFrom).');
-      return;
-    }
-    if (options.prometheus) this.network.addInterfaceEndpoint('Prometheus', ec2.InterfaceVpcEndpointAwsService.PROMETHEUS_WORKSPACES);
-    if (options.enableExecuteCommand) this.network.addInterfaceEndpoint('SsmMessages', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
-    if (options.image instanceof ecs.RepositoryImage) {
-      warn('registryImageWithoutNat', 'Without NAT the tasks can pull images from ECR in this region only; a Docker Hub or ' +
-        'public.ecr.aws image cannot start. Use ContainerImage.fromAsset or fromEcrRepository.');
-    }
-    if (options.prometheus && !options.prometheus.collectorImage) {
-      warn('publicCollectorImage', 'The Prometheus collector image comes from public.ecr.aws, which has no VPC endpoint: with ' +
-        'NatMode.none() copy it into ECR and pass prometheus.collectorImage, or the task cannot start.');
-    }
-  }
-}
-
-/** `databaseUser` names an Aurora user for IAM authentication; anywhere else it would be ignored. */
-function checkDatabaseUser(path: string, options: ThreeTierServiceOptions, data: DataTier): void {
-  const user = options.databaseUser;
-  if (user === undefined) return;
-  if (!data.cluster || options.databaseAccess !== DatabaseAccess.IAM) {
-    throw invalid(path, 'databaseUser', user,
-      `it is used only with databaseAccess: DatabaseAccess.IAM on Aurora, and this service has ${data.cluster ? `databaseAccess ${options.databaseAccess ?? DatabaseAccess.MASTER_SECRET}` : 'DynamoDB'}, so it would be ignored`,
-      data.cluster ? 'Set databaseAccess: DatabaseAccess.IAM, or remove databaseUser.' : 'Remove databaseUser.');
-  }
-  const max = data.store.kind === 'aurora-mysql' ? 32 : 63;
-  if (!Token.isUnresolved(user) && !new RegExp(`^[A-Za-z_][A-Za-z0-9_]{0,${max - 1}}$`).test(user)) {
-    throw invalid(path, 'databaseUser', user, `a ${data.store.kind} user name for IAM authentication starts with a letter or '_' and has 1-${max} letters, digits or underscores`,
-      `Use a name such as '${user.replace(/[^A-Za-z0-9_]/g, '_').replace(/^[0-9]/, '_').slice(0, max) || 'app'}'.`);
   }
 }

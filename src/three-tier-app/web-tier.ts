@@ -5,6 +5,7 @@ import {
   aws_s3_deployment as s3deploy, custom_resources as cr,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { API_PATH_PATTERN } from './defaults';
 import { EdgeDomainProps, EdgeWebAcl } from './edge';
 import { ILogArchive } from '../log-archive-bucket';
 import { foldToAscii, shortHash } from '../private/cfn-text';
@@ -178,7 +179,7 @@ export class WebTier extends Construct {
       comment: 'Rewrites client-side routes to /index.html',
     });
 
-    const apiPath = props.apiPathPattern ?? '/api/*';
+    const apiPath = props.apiPathPattern ?? API_PATH_PATTERN;
     checkApiPath(this.node.path, 'apiPathPattern', apiPath);
     const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
     if (props.apiLoadBalancer) {
