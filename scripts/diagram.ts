@@ -60,7 +60,7 @@ for (const stack of app.node.findAll().filter(Stack.isStack)) {
 for (const system of app.node.findAll().filter((c): c is ThreeTierApp => c instanceof ThreeTierApp)) {
   const tiers: Array<[{ node: { path: string } } | undefined, string]> = [
     [system.network, 'Network'], [system.webTier, 'Web tier'], [system.appTier, 'App tier'],
-    [system.dataTier, 'Data tier'], [system.logArchive, 'Log archive'], [system.auth, 'Auth'],
+    [system.dataTier, 'Data tier'], [system.logArchive, 'Log archive'], [system.node.tryFindChild('Auth'), 'Auth'],
   ];
   relabel(system.node.path, `${system.node.id} (ThreeTierApp)`);
   // cdk-dia draws a cluster of one as that one, so the network tier shows as its VPC.

@@ -731,7 +731,7 @@ describe('auth', () => {
     t.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], PreventUserExistenceErrors: 'ENABLED',
     });
-    expect(system.auth?.userPoolClient).toBeDefined();
+    expect(system.auth.userPoolClient).toBeDefined();
   });
 
   test('with auth, the default CSP lets the page call Cognito; a destroyed pool is not deletion-protected', () => {

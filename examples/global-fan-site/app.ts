@@ -30,8 +30,8 @@ export function createApp(app: App = new App()): App {
   });
 
   new CfnOutput(stack, 'Url', { value: system.url });
-  new CfnOutput(stack, 'UserPoolId', { value: system.auth!.userPool.userPoolId });
-  new CfnOutput(stack, 'UserPoolClientId', { value: system.auth!.userPoolClient.userPoolClientId });
+  new CfnOutput(stack, 'UserPoolId', { value: system.auth.userPool.userPoolId });
+  new CfnOutput(stack, 'UserPoolClientId', { value: system.auth.userPoolClient.userPoolClientId });
   new CfnOutput(stack, 'DatabaseSecretArn', { value: system.dataTier.aurora.masterSecret.secretArn });
   new CfnOutput(stack, 'GrafanaDashboard', { value: api.grafanaDashboardJson() });
   return app;

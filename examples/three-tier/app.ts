@@ -48,7 +48,7 @@ export function createApp(app: App = new App()): App {
   new CfnOutput(stack, 'ItemsApi', { value: `${system.url}/api/items` });
   new CfnOutput(stack, 'Dashboard', { value: system.dashboard.dashboardName });
   new CfnOutput(stack, 'AlarmTopic', { value: system.alarmTopic.topicArn });
-  new CfnOutput(stack, 'PrometheusWorkspace', { value: items.prometheusWorkspace!.attrPrometheusEndpoint });
+  new CfnOutput(stack, 'PrometheusWorkspace', { value: items.prometheusWorkspace.attrPrometheusEndpoint });
   new CfnOutput(stack, 'AthenaWorkGroup', { value: system.logArchive.workGroupName });
   return app;
 }

@@ -12,6 +12,7 @@ import { albLogWriterPrincipals } from './elb-principal';
 import { LogLayout, cloudFrontErrorsSql, createLogQueries, glueName } from './queries';
 import { ArchiveWriter, PREFIXES, enableServerAccessLogs } from './writer';
 import { allowCloudWatchLogs, limitGrantsToAwsServices } from '../private/kms';
+import { SECURE_BUCKET } from '../private/buckets';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { invalid, literalDays, literalString } from '../private/validate';
 
@@ -271,10 +272,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
       const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
         // S3 server access logging only delivers to SSE-S3 buckets.
         encryption: s3.BucketEncryption.S3_MANAGED,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        enforceSSL: true,
-        versioned: true,
+        ...SECURE_BUCKET,
         removalPolicy,
         lifecycleRules: [{
           id: 'expire-access-logs',
@@ -301,10 +299,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
     const bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
       ...encryptionProps,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
+      ...SECURE_BUCKET,
       removalPolicy,
       objectLockEnabled: props.objectLockRetention ? true : undefined,
       objectLockDefaultRetention: props.objectLockRetention,
@@ -333,10 +328,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
 
     this.queryResultsBucket = new s3.Bucket(this, 'QueryResultsBucket', {
       ...encryptionProps,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
+      ...SECURE_BUCKET,
       removalPolicy,
       lifecycleRules: [{
         id: 'expire-query-results',

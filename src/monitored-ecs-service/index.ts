@@ -3,5 +3,5 @@ export type { AlarmOptions, CreatedAlarms, ServiceAlarmsOptions } from './alarms
 export type { NewLoadBalancerOptions, SharedListenerOptions } from './load-balancer';
 export { ServiceLoadBalancer } from './load-balancer';
 export * from './monitored-ecs-service';
-export type { ChatbotSlackChannel } from './notifications';
+export type { ChatbotSlackChannel } from './slack-channel';
 export type { PrometheusOptions } from './prometheus';

@@ -1,7 +1,7 @@
 import {
   Annotations, Duration, Names, RemovalPolicy, Stack, Token,
   aws_applicationautoscaling as appscaling, aws_aps as aps, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch,
-  aws_cloudwatch_actions as cw_actions, aws_ec2 as ec2, aws_ecs as ecs, aws_events as events, aws_elasticloadbalancingv2 as elbv2,
+  aws_cloudwatch_actions as cw_actions, aws_ec2 as ec2, aws_ecs as ecs, aws_events as events, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam,
   aws_kms as kms, aws_lambda as lambda, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -11,12 +11,13 @@ import { SERVICE_DEFAULTS } from './defaults';
 import { validateFargateSize } from './fargate-size';
 import { ServiceLoadBalancer } from './load-balancer';
 import { checkTargetGroup } from './load-balancing-rules';
-import { ChatbotSlackChannel, alarmTopicFor, routeEcsEvents, subscribeChatbot, subscribeWebhook } from './notifications';
 import { PrometheusOptions, addPrometheusSidecar } from './prometheus';
+import { ChatbotSlackChannel } from './slack-channel';
 import { ILogArchive } from '../log-archive-bucket';
 import { ec2Description } from '../private/cfn-text';
 import { newServiceCluster } from '../private/cluster';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
+import { alarmTopicFor, routeEcsEvents, subscribeSlack } from '../private/notifications';
 import { defaultPrivateSubnets } from '../private/subnets';
 import { checkId, checkLogRetention, checkRange, checkSchedule, checkSeconds, invalid, literalNumber, literalSeconds, literalString } from '../private/validate';
 
@@ -296,7 +297,7 @@ export interface MonitoredEcsServiceProps extends MonitoredEcsServiceOptions {
  * failed deployments, logs with retention, a dashboard, golden-signal alarms to SNS and Slack,
  * and optional Prometheus scraping.
  */
-export class MonitoredEcsService extends Construct {
+export class MonitoredEcsService extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The cluster the service runs in. */
   public readonly cluster: ecs.ICluster;
   /** The ECS service. */
@@ -331,8 +332,7 @@ export class MonitoredEcsService extends Construct {
   public readonly slackChannel?: chatbot.SlackChannelConfiguration;
   /** The Slack webhook notifier function, when `slackWebhookSecret` is set. */
   public readonly slackNotifier?: lambda.Function;
-  /** The Prometheus workspace, when `prometheus` is set. */
-  public readonly prometheusWorkspace?: aps.CfnWorkspace;
+  private readonly workspace?: aps.CfnWorkspace;
   /** The OpenTelemetry collector sidecar, when `prometheus` is set. */
   public readonly collectorContainer?: ecs.ContainerDefinition;
 
@@ -500,7 +500,7 @@ export class MonitoredEcsService extends Construct {
     if (props.prometheus) {
       const { workspace, collector } = addPrometheusSidecar(this, this.taskDefinition, containerPort,
         Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }), this.logGroup, props.prometheus, COLLECTOR_MEMORY_MIB);
-      this.prometheusWorkspace = workspace;
+      this.workspace = workspace;
       this.collectorContainer = collector;
       acknowledge(this.taskDefinition, [{
         id: 'AwsSolutions-ECS2',
@@ -528,13 +528,7 @@ export class MonitoredEcsService extends Construct {
       alarm.addOkAction(action);
     }
     this.eventRules = routeEcsEvents(this, this.alarmTopic, this.cluster.clusterArn, this.service.serviceArn, this.service.serviceName);
-    if (props.slackChatbot) {
-      this.slackChannel = subscribeChatbot(this, this.alarmTopic, props.slackChatbot,
-        Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }));
-    }
-    if (props.slackWebhookSecret) {
-      this.slackNotifier = subscribeWebhook(this, this.alarmTopic, props.slackWebhookSecret, props.logEncryptionKey);
-    }
+    ({ slackChannel: this.slackChannel, slackNotifier: this.slackNotifier } = subscribeSlack(this, this.alarmTopic, props, props.logEncryptionKey));
     this.dashboard = props.dashboard ?? new cloudwatch.Dashboard(this, 'Dashboard');
     drawServiceRows(this.dashboard, this, this.allAlarms(), props.dashboard ? this.node.id : undefined);
 
@@ -553,6 +547,24 @@ export class MonitoredEcsService extends Construct {
       Annotations.of(this).addWarningV2('cdk-three-tier:execWithoutNat',
         'ECS Exec from isolated subnets needs an ssmmessages interface endpoint in the VPC.');
     }
+  }
+
+  /** The Prometheus workspace the collector writes to; throws unless `prometheus` is set. */
+  public get prometheusWorkspace(): aps.CfnWorkspace {
+    if (!this.workspace) {
+      throw invalid(this.node.path, 'prometheusWorkspace', undefined, 'this service scrapes no Prometheus metrics', 'Set prometheus (e.g. prometheus: {}) to get a workspace.');
+    }
+    return this.workspace;
+  }
+
+  /** The security groups of the tasks (`ec2.IConnectable`): allow other resources to reach the service or be reached by it. */
+  public get connections(): ec2.Connections {
+    return this.service.connections;
+  }
+
+  /** The task role (`iam.IGrantable`): grant the service's containers access to other resources. */
+  public get grantPrincipal(): iam.IPrincipal {
+    return this.taskDefinition.taskRole;
   }
 
   /** Change the task count limits on a schedule. */
@@ -605,7 +617,7 @@ export class MonitoredEcsService extends Construct {
 
   /** The Grafana dashboard (JSON model) for this service; import it into Grafana or Amazon Managed Grafana. */
   public grafanaDashboardJson(): string {
-    return Stack.of(this).toJsonString(grafanaDashboardModel(this, this, this.prometheusWorkspace !== undefined));
+    return Stack.of(this).toJsonString(grafanaDashboardModel(this, this, this.workspace !== undefined));
   }
 
   /** Requests the targets received (sum per minute). */

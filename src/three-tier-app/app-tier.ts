@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { listenerPaths } from './routes';
 import { ILogArchive } from '../log-archive-bucket';
 import { MonitoredEcsService, MonitoredEcsServiceOptions, ServiceLoadBalancer } from '../monitored-ecs-service';
-import { alarmTopicFor } from '../monitored-ecs-service/notifications';
 import { ec2Description } from '../private/cfn-text';
 import { newServiceCluster } from '../private/cluster';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
+import { alarmTopicFor } from '../private/notifications';
 import { defaultPrivateSubnets } from '../private/subnets';
 import { checkId, invalid } from '../private/validate';
 

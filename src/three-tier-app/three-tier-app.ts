@@ -1,5 +1,5 @@
 import {
-  Names, Stack, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_lambda as lambda,
+  Stack, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_lambda as lambda,
   aws_kms as kms, aws_secretsmanager as secretsmanager, aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -16,9 +16,11 @@ import { listenerPaths } from './routes';
 import { WebDomainProps, WebTier, defaultContentSecurityPolicy } from './web-tier';
 import { ILogArchive, LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService } from '../monitored-ecs-service';
-import { ChatbotSlackChannel, alarmTopicFor, subscribeChatbot, subscribeWebhook } from '../monitored-ecs-service/notifications';
+import { ChatbotSlackChannel } from '../monitored-ecs-service';
 import { newLogGroupKey } from '../private/kms';
 import { acknowledge, inCompliancePacks } from '../private/nag';
+import { invalid } from '../private/validate';
+import { alarmTopicFor, subscribeSlack } from '../private/notifications';
 
 
 /** A service of a `ThreeTierApp`. */
@@ -159,8 +161,7 @@ export class ThreeTierApp extends Construct {
   /** The web tier. */
   public readonly webTier: WebTier;
   private readonly apiPathPattern: string;
-  /** Sign-up and login, when `auth` is given. */
-  public readonly auth?: UserAuth;
+  private readonly userAuth?: UserAuth;
   /** Topic of every alarm and event. */
   public readonly alarmTopic: sns.ITopic;
   /** The system dashboard. */
@@ -219,7 +220,7 @@ export class ThreeTierApp extends Construct {
       contentSecurityPolicy: props.contentSecurityPolicy
         ?? (props.auth ? defaultContentSecurityPolicy([`https://cognito-idp.${Stack.of(this).region}.amazonaws.com`]) : undefined),
     });
-    if (props.auth) this.auth = new UserAuth(this, 'Auth', props.auth);
+    if (props.auth) this.userAuth = new UserAuth(this, 'Auth', props.auth);
 
     this.alarms = createSystemAlarms(this, this.appTier, this.dataTier, this.alarmTopic);
     this.dashboard = createSystemDashboard(this, this.webTier, this.appTier, this.dataTier, this.alarms);
@@ -228,13 +229,15 @@ export class ThreeTierApp extends Construct {
       const { id: serviceId, ...options } = definition;
       this.addService(serviceId, options);
     }
-    if (props.slackChatbot) {
-      this.slackChannel = subscribeChatbot(this, this.alarmTopic, props.slackChatbot,
-        Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }));
+    ({ slackChannel: this.slackChannel, slackNotifier: this.slackNotifier } = subscribeSlack(this, this.alarmTopic, props, this.logKey));
+  }
+
+  /** Sign-up and login; throws unless `auth` is given. */
+  public get auth(): UserAuth {
+    if (!this.userAuth) {
+      throw invalid(this.node.path, 'auth', undefined, 'this system has no user pool', 'Give auth (e.g. auth: {}) to create one.');
     }
-    if (props.slackWebhookSecret) {
-      this.slackNotifier = subscribeWebhook(this, this.alarmTopic, props.slackWebhookSecret, this.logKey);
-    }
+    return this.userAuth;
   }
 
   /** The URL of the site (`https://` + domain or CloudFront domain). */

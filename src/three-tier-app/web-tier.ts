@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { API_PATH_PATTERN } from './defaults';
 import { EdgeDomainProps, EdgeWebAcl } from './edge';
 import { ILogArchive } from '../log-archive-bucket';
+import { SECURE_BUCKET } from '../private/buckets';
 import { foldToAscii, shortHash } from '../private/cfn-text';
 import { checkDomain } from '../private/domain';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
@@ -142,12 +143,9 @@ export class WebTier extends Construct {
     this.certificate = this.resolveCertificate(props.domain, region);
 
     this.siteBucket = new s3.Bucket(this, 'SiteBucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      ...SECURE_BUCKET,
       encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
       minimumTLSVersion: 1.2,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
     });

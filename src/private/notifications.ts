@@ -1,25 +1,13 @@
 import * as path from 'path';
 import {
-  Aws, Duration, RemovalPolicy, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cw_actions,
+  Aws, Duration, Names, RemovalPolicy, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cw_actions,
   aws_events as events, aws_events_targets as targets, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_logs as logs,
   aws_secretsmanager as secretsmanager, aws_sns as sns, aws_sns_subscriptions as subscriptions, aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { limitGrantsToAwsServices } from '../private/kms';
-import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
-
-/** A Slack channel that AWS Chatbot posts to. */
-export interface ChatbotSlackChannel {
-  /** Slack workspace (team) id, from the Chatbot console after authorizing the workspace, e.g. `T0123ABCD`. */
-  readonly workspaceId: string;
-  /** Slack channel id, e.g. `C0123ABCD`. */
-  readonly channelId: string;
-  /**
-   * Name of the Chatbot channel configuration (unique in the account).
-   * @default - derived from the construct path
-   */
-  readonly configurationName?: string;
-}
+import { limitGrantsToAwsServices } from './kms';
+import { acknowledge, inCompliancePacks, suppressGuard } from './nag';
+import type { ChatbotSlackChannel } from '../monitored-ecs-service/slack-channel';
 
 /** The Slack notifier's runtime: the one its handler is tested on. */
 const NOTIFIER_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -105,8 +93,24 @@ export function routeEcsEvents(scope: Construct, topic: sns.ITopic, clusterArn: 
   return [deployment, stopped];
 }
 
+/** Where the alarms of a topic go in Slack. */
+export interface SlackTargets {
+  readonly slackChatbot?: ChatbotSlackChannel;
+  readonly slackWebhookSecret?: secretsmanager.ISecret;
+}
+
+/** Subscribe Chatbot and/or the webhook notifier to the topic, as asked. */
+export function subscribeSlack(scope: Construct, topic: sns.ITopic, targets: SlackTargets, logKey?: kms.IKey) {
+  return {
+    slackChannel: targets.slackChatbot
+      ? subscribeChatbot(scope, topic, targets.slackChatbot, Names.uniqueResourceName(scope, { maxLength: 128, separator: '-' }))
+      : undefined,
+    slackNotifier: targets.slackWebhookSecret ? subscribeWebhook(scope, topic, targets.slackWebhookSecret, logKey) : undefined,
+  };
+}
+
 /** Subscribe AWS Chatbot (Slack) to the topic. */
-export function subscribeChatbot(
+function subscribeChatbot(
   scope: Construct, topic: sns.ITopic, channel: ChatbotSlackChannel, defaultName: string,
 ): chatbot.SlackChannelConfiguration {
   const config = new chatbot.SlackChannelConfiguration(scope, 'SlackChannel', {
@@ -124,7 +128,7 @@ export function subscribeChatbot(
  * SNS -> Lambda -> Slack incoming webhook whose URL is a Secrets Manager secret. The function
  * formats alarms and ECS events (see `assets/slack-notifier`).
  */
-export function subscribeWebhook(scope: Construct, topic: sns.ITopic, secret: secretsmanager.ISecret, logKey?: kms.IKey): lambda.Function {
+function subscribeWebhook(scope: Construct, topic: sns.ITopic, secret: secretsmanager.ISecret, logKey?: kms.IKey): lambda.Function {
   const logGroup = new logs.LogGroup(scope, 'SlackNotifierLogs', {
     retention: logs.RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.DESTROY,
