@@ -57,9 +57,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmIgnoreOptions: {
     ignorePatterns: ['/examples', '/scripts', '/bench', '/.ci', '/docs', '/consumers', '/cdk.out', '/dist-code', '/.venv-cfn-lint', '/.cache', '/.cfnlintrc.yaml'],
   },
-  tsconfigDev: { include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', 'bench', '.projenrc.ts'] },
+  // The development tsconfig at the top level (the project card's layout), for tests, integ tests, examples, scripts and benchmarks.
+  tsconfigDevFile: 'tsconfig.dev.json',
+  // One program for every file: the dev tsconfig (editors' nearest-tsconfig lookup would find the jsii one for tests).
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'examples', 'scripts', 'bench', '.projenrc.ts'], projectService: false, tsconfigPath: './tsconfig.dev.json' },
 });
+
+// projen's dev tsconfig includes every .ts below it; at the top level that would take in lib/ and nested node_modules.
+project.tryFindObjectFile('tsconfig.dev.json')!.addOverride('include',
+  ['src/**/*.ts', 'test/**/*.ts', 'integ/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts']);
+
+// Integration tests and their snapshots live in integ/ (the project card's layout).
+project.tasks.tryFind('integ')!.reset('integ-runner $@ --language typescript --directory integ', { receiveArgs: true });
 
 // projen derives `@types/node@ts5.9`, a dist-tag the registry lacks; use Node 20's types.
 project.deps.removeDependency('@types/node');
@@ -72,17 +81,17 @@ project.package.addPackageResolutions('unrs-resolver@1.12.2');
 project.postCompileTask.exec('jsii-rosetta extract --strict');
 
 // Snapshots are written offline: never let an update deploy anything.
-project.tasks.tryFind('integ:update')!.reset('integ-runner $@ --language typescript --update-on-failed --dry-run', { receiveArgs: true });
+project.tasks.tryFind('integ:update')!.reset('integ-runner $@ --language typescript --directory integ --update-on-failed --dry-run', { receiveArgs: true });
 
 // The main job: synthesize every example app, run the rule packs, print a summary per stack.
 project.addTask('examples', {
   description: 'Synthesize every example app into cdk.out, run the rule packs and the policy gate, print a summary',
   env: { AWS_EC2_METADATA_DISABLED: 'true' },
-  exec: 'ts-node --project test/tsconfig.json scripts/synth-examples.ts',
+  exec: 'ts-node --project tsconfig.dev.json scripts/synth-examples.ts',
 });
 
 // Benchmarks (docs/BENCHMARKS.md): scripts that print figures, never tests of time. `bench` runs all four.
-const tsBench = (script: string) => `ts-node --transpile-only --project test/tsconfig.json bench/${script}`;
+const tsBench = (script: string) => `ts-node --transpile-only --project tsconfig.dev.json bench/${script}`;
 const benches: Array<[string, string, string]> = [
   ['synth', 'Synth cost: the full example system against the hand-built ecs-patterns one, alternately', tsBench('synth.ts')],
   ['scale', 'Scale: synth time and resources for 1-40 services, for each service placement', tsBench('scale.ts')],
@@ -101,7 +110,7 @@ for (const [name, description, exec] of benches) {
 project.addTask('diagram', {
   description: 'Draw docs/architecture.png from the main example with cdk-dia (needs Graphviz: apt-get install -y graphviz)',
   env: { AWS_EC2_METADATA_DISABLED: 'true' },
-  exec: 'ts-node --project test/tsconfig.json scripts/diagram.ts',
+  exec: 'ts-node --project tsconfig.dev.json scripts/diagram.ts',
 });
 
 // Bindings for every jsii language, generated offline (packaging needs registries we cannot reach).
@@ -124,6 +133,6 @@ project.addTask('package:languages', {
   ],
 });
 // Snapshot verification diffs templates, not asset payloads; the awscli layer of BucketDeployment alone is 21 MB.
-project.gitignore.exclude('/test/*.snapshot/asset.*.zip');
+project.gitignore.exclude('/integ/*.snapshot/asset.*.zip');
 
 project.synth();

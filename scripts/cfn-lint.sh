@@ -21,11 +21,11 @@ if ! "$venv/bin/cfn-lint" --version 2>/dev/null | grep -q "${want#cfn-lint==}"; 
 fi
 "$venv/bin/cfn-lint" --version
 
-npx ts-node --project test/tsconfig.json scripts/lint-matrix.ts
+npx ts-node --project tsconfig.dev.json scripts/lint-matrix.ts
 
 source scripts/assemblies.sh
 require_examples cfn-lint || exit 1
-find_assemblies cdk.out/*/ cdk.out/matrix/*/ test/*.snapshot/ .ci/out/consumers/*/
+find_assemblies cdk.out/*/ cdk.out/matrix/*/ integ/*.snapshot/ .ci/out/consumers/*/
 list=$(mktemp)
 node scripts/cfn-lint/templates.mjs "${assemblies[@]}" > "$list"
 echo "cfn-lint: $(wc -l < "$list") templates from ${#assemblies[@]} cloud assemblies"

@@ -11,6 +11,6 @@ export AWS_EC2_METADATA_DISABLED=true
 
 source scripts/assemblies.sh
 require_examples "consumer view" || exit 1
-[ -d cdk.out/matrix ] || npx ts-node --project test/tsconfig.json scripts/lint-matrix.ts
+[ -d cdk.out/matrix ] || npx ts-node --project tsconfig.dev.json scripts/lint-matrix.ts
 find_assemblies cdk.out/*/ cdk.out/matrix/*/
-npx ts-node --project test/tsconfig.json scripts/consumer-view.ts "${assemblies[@]}"
+npx ts-node --project tsconfig.dev.json scripts/consumer-view.ts "${assemblies[@]}"

@@ -3,7 +3,7 @@
 // service placement, the two standalone constructs, in us-east-1 and ap-northeast-2. Each case is
 // its own cloud assembly under cdk.out/matrix/<case>; scripts/cfn-lint.sh lints them for their
 // stacks' regions, and scripts/consumer-view.ts scans them (the resources a case adds as its
-// user's own, a VPC or a log group, are marked so). Run: npx ts-node --project test/tsconfig.json scripts/lint-matrix.ts
+// user's own, a VPC or a log group, are marked so). Run: npx ts-node --project tsconfig.dev.json scripts/lint-matrix.ts
 import * as fs from 'fs';
 import * as path from 'path';
 import {

@@ -67,7 +67,7 @@ describe('examples', () => {
   });
 
   test('the three-tier integ snapshot holds the current service and site (integ-runner does not compare asset copies)', () => {
-    const snapshot = path.join(__dirname, 'integ.three-tier-app.ts.snapshot');
+    const snapshot = path.join(__dirname, '..', 'integ', 'integ.three-tier-app.ts.snapshot');
     const assets = fs.readdirSync(snapshot).filter((d) => d.startsWith('asset.') && fs.statSync(path.join(snapshot, d)).isDirectory());
     const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
       .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));

@@ -11,8 +11,8 @@ import {
 import { albLogWriterPrincipals } from './elb-principal';
 import { LogLayout, cloudFrontErrorsSql, createLogQueries, glueName } from './queries';
 import { ArchiveWriter, PREFIXES, enableServerAccessLogs } from './writer';
-import { allowCloudWatchLogs, limitGrantsToAwsServices } from '../private/kms';
 import { SECURE_BUCKET } from '../private/buckets';
+import { allowCloudWatchLogs, limitGrantsToAwsServices } from '../private/kms';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { invalid, literalDays, literalString } from '../private/validate';
 
@@ -173,6 +173,17 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
   /** Prefix of CloudWatch Logs events delivered by Firehose. */
   public static readonly CLOUDWATCH_LOGS_PREFIX = 'cloudwatch-logs';
 
+  /**
+   * A central archive that lives elsewhere: in another stack, another app or another account.
+   *
+   * Sources write under `logPrefix`; the owner's bucket policy must let them in (a
+   * `LogArchiveBucket` does, for its own account and for accounts given to `addSystem`). Nothing
+   * on the archive's side changes from here.
+   */
+  public static fromArchiveAttributes(scope: Construct, id: string, attrs: LogArchiveAttributes): ILogArchive {
+    return new ImportedLogArchive(scope, id, attrs);
+  }
+
   /** The archive bucket (an `s3.Bucket`; its L1 is `bucket.node.defaultChild`). */
   public readonly bucket: s3.IBucket;
   /** The bucket receiving the archive's own S3 server access logs. */
@@ -201,17 +212,6 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
   /** Named Athena queries created so far. */
   public readonly namedQueries: athena.CfnNamedQuery[];
 
-  /**
-   * A central archive that lives elsewhere: in another stack, another app or another account.
-   *
-   * Sources write under `logPrefix`; the owner's bucket policy must let them in (a
-   * `LogArchiveBucket` does, for its own account and for accounts given to `addSystem`). Nothing
-   * on the archive's side changes from here.
-   */
-  public static fromArchiveAttributes(scope: Construct, id: string, attrs: LogArchiveAttributes): ILogArchive {
-    return new ImportedLogArchive(scope, id, attrs);
-  }
-
   /** The whole archive: empty. */
   public readonly logPrefix: string = '';
 
@@ -229,7 +229,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
     this.encryption = props.encryption ?? LogArchiveEncryption.S3_MANAGED;
     if (props.encryptionKey && this.encryption !== LogArchiveEncryption.KMS) {
       throw invalid(this.node.path, 'encryptionKey', props.encryptionKey.node.path,
-        `the key is used only with encryption: LogArchiveEncryption.KMS, and this archive has LogArchiveEncryption.S3_MANAGED, so it would be ignored`,
+        'the key is used only with encryption: LogArchiveEncryption.KMS, and this archive has LogArchiveEncryption.S3_MANAGED, so it would be ignored',
         'Set encryption: LogArchiveEncryption.KMS, or remove encryptionKey.');
     }
     validateNames(this, props);

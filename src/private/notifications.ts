@@ -100,12 +100,12 @@ export interface SlackTargets {
 }
 
 /** Subscribe Chatbot and/or the webhook notifier to the topic, as asked. */
-export function subscribeSlack(scope: Construct, topic: sns.ITopic, targets: SlackTargets, logKey?: kms.IKey) {
+export function subscribeSlack(scope: Construct, topic: sns.ITopic, slack: SlackTargets, logKey?: kms.IKey) {
   return {
-    slackChannel: targets.slackChatbot
-      ? subscribeChatbot(scope, topic, targets.slackChatbot, Names.uniqueResourceName(scope, { maxLength: 128, separator: '-' }))
+    slackChannel: slack.slackChatbot
+      ? subscribeChatbot(scope, topic, slack.slackChatbot, Names.uniqueResourceName(scope, { maxLength: 128, separator: '-' }))
       : undefined,
-    slackNotifier: targets.slackWebhookSecret ? subscribeWebhook(scope, topic, targets.slackWebhookSecret, logKey) : undefined,
+    slackNotifier: slack.slackWebhookSecret ? subscribeWebhook(scope, topic, slack.slackWebhookSecret, logKey) : undefined,
   };
 }
 

@@ -15,12 +15,11 @@ import { CostProfile } from './profile';
 import { listenerPaths } from './routes';
 import { WebDomainProps, WebTier, defaultContentSecurityPolicy } from './web-tier';
 import { ILogArchive, LogArchiveBucket } from '../log-archive-bucket';
-import { MonitoredEcsService } from '../monitored-ecs-service';
-import { ChatbotSlackChannel } from '../monitored-ecs-service';
+import { MonitoredEcsService, ChatbotSlackChannel } from '../monitored-ecs-service';
 import { newLogGroupKey } from '../private/kms';
 import { acknowledge, inCompliancePacks } from '../private/nag';
-import { invalid } from '../private/validate';
 import { alarmTopicFor, subscribeSlack } from '../private/notifications';
+import { invalid } from '../private/validate';
 
 
 /** A service of a `ThreeTierApp`. */

@@ -337,7 +337,8 @@ function validateAuroraNames(path: string, facts: AuroraEngineFacts, databaseNam
   }
 }
 
-function validateAurora(path: string, facts: AuroraEngineFacts, o: AuroraOptions, min: number, max: number, readers: number, backupDays: number): void {
+function validateAurora(path: string, facts: AuroraEngineFacts, o: AuroraOptions, min: number, max: number, readers: number,
+  backupDays: number): void {
   const pause = o.autoPauseAfter;
   if (min < 0 || min > 256 || (min * 2) % 1 !== 0) {
     throw invalid(path, 'minCapacity', min, 'Aurora Serverless v2 capacity is 0 to 256 ACUs in steps of 0.5', 'Use a value such as 0.5 or 2.');

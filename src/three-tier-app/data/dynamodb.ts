@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, aws_cloudwatch as cloudwatch, aws_dynamodb as dynamodb, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, aws_cloudwatch as cloudwatch, aws_dynamodb as ddb, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BoundStore, DatabaseAccess, DynamoDbResources, ServiceConnection, StoreClient, StoreContext, StoreVariant } from './binding';
 import { acknowledge, inCompliancePacks } from '../../private/nag';
@@ -8,14 +8,14 @@ import { invalid } from '../../private/validate';
 export interface DynamoTableOptions {
   /**
    * Partition key.
-   * @default { name: 'pk', type: dynamodb.AttributeType.STRING }
+   * @default { name: 'pk', type: ddb.AttributeType.STRING }
    */
-  readonly partitionKey?: dynamodb.Attribute;
+  readonly partitionKey?: ddb.Attribute;
   /**
    * Sort key.
    * @default - a partition key alone
    */
-  readonly sortKey?: dynamodb.Attribute;
+  readonly sortKey?: ddb.Attribute;
   /**
    * Attribute holding an expiry time (epoch seconds).
    * @default - items never expire
@@ -44,14 +44,14 @@ export class DynamoDbVariant implements StoreVariant {
 
   public bind(scope: Construct, context: StoreContext): BoundStore {
     const o = this.options;
-    const table = new dynamodb.TableV2(scope, 'Table', {
-      partitionKey: o.partitionKey ?? { name: 'pk', type: dynamodb.AttributeType.STRING },
+    const table = new ddb.TableV2(scope, 'Table', {
+      partitionKey: o.partitionKey ?? { name: 'pk', type: ddb.AttributeType.STRING },
       sortKey: o.sortKey,
-      billing: dynamodb.Billing.onDemand(),
+      billing: ddb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: o.encryptionKey
-        ? dynamodb.TableEncryptionV2.customerManagedKey(o.encryptionKey)
-        : dynamodb.TableEncryptionV2.dynamoOwnedKey(),
+        ? ddb.TableEncryptionV2.customerManagedKey(o.encryptionKey)
+        : ddb.TableEncryptionV2.dynamoOwnedKey(),
       deletionProtection: o.deletionProtection ?? context.defaults.deletionProtection,
       removalPolicy: o.removalPolicy ?? RemovalPolicy.RETAIN,
       timeToLiveAttribute: o.timeToLiveAttribute,

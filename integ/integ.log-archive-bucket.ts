@@ -3,7 +3,7 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Aspects, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { everythingOn } from './fixtures';
+import { everythingOn } from '../test/fixtures';
 
 const app = new App();
 const stack = new Stack(app, 'LogArchiveBucketInteg');
