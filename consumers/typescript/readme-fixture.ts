@@ -70,6 +70,21 @@ export class Given {
     });
   }
 
+  accessLogsBucket(): s3.IBucket {
+    return this.once('accessLogsBucket', () => {
+      // S3 server access logs need SSE-S3; a log target does not log into itself.
+      const bucket = new s3.Bucket(this.scope, 'GivenAccessLogs', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        versioned: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      });
+      userAcknowledges(bucket, ['AwsSolutions-S1', ...inPacks(['S3BucketLoggingEnabled', 'S3BucketReplicationEnabled', 'S3DefaultEncryptionKMS'])],
+        'The README\'s stand-in for the user\'s own access-log bucket in the workload account.');
+      return bucket;
+    });
+  }
+
   appLogs(): logs.ILogGroup {
     return this.once('appLogs', () => logs.LogGroup.fromLogGroupName(this.scope, 'GivenAppLogs', 'app-logs'));
   }
