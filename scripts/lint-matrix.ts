@@ -106,6 +106,31 @@ export const MATRIX: Record<string, (app: App) => void> = {
     archive.addVpcFlowLogs(vpc);
     archive.addLogGroup(appLogs);
   },
+  // The archive's three production layouts (issue #18).
+  'archive-logging-stack-two-systems-virginia': (app) => {
+    const logging = new Stack(app, 'Logging', { env: VIRGINIA });
+    const archive = new LogArchiveBucket(logging, 'Archive');
+    const shop = new Stack(app, 'Shop', { env: VIRGINIA });
+    new ThreeTierApp(shop, 'Shop', { services, profile: CostProfile.development(), logArchive: archive.addSystem('shop') });
+    const blog = new Stack(app, 'Blog', { env: VIRGINIA });
+    new ThreeTierApp(blog, 'Blog', { services, profile: CostProfile.development(), database: DataStore.dynamoDb(), logArchive: archive.addSystem('blog') });
+  },
+  'archive-logging-account-owner-virginia': (app) => {
+    const stack = new Stack(app, 'Logging', { env: { account: '111111111111', region: 'us-east-1' } });
+    new LogArchiveBucket(stack, 'Central', { bucketName: 'central-logs-111111111111' }).addSystem('shop', { account: '222222222222' });
+  },
+  'archive-logging-account-workload-virginia': (app) => {
+    // Region only, like the other cases (an account would hard-code availability zones); the archive's account still differs.
+    const stack = new Stack(app, 'Workload', { env: VIRGINIA });
+    const accessLogs = new s3.Bucket(stack, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true, versioned: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    });
+    markUsersOwn(accessLogs);
+    const logArchive = LogArchiveBucket.fromArchiveAttributes(stack, 'CentralLogs', {
+      bucketName: 'central-logs-111111111111', account: '111111111111', logPrefix: 'shop/', serverAccessLogsBucket: accessLogs,
+    });
+    new ThreeTierApp(stack, 'Shop', { services, profile: CostProfile.development(), logArchive });
+  },
   'standalone-log-archive-env-agnostic': (app) => {
     const stack = new Stack(app, 'Archive');
     const archive = new LogArchiveBucket(stack, 'Logs');

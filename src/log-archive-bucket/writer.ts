@@ -90,6 +90,7 @@ export class ArchiveWriter {
     loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
     loadBalancer.setAttribute('access_logs.s3.bucket', this.o.bucket.bucketName);
     loadBalancer.setAttribute('access_logs.s3.prefix', `${this.o.prefix}${PREFIXES.alb}`);
+    this.explainImportedTarget(loadBalancer, 'elbv2_logging_enabled_check', 'Access logging is on');
     // ELB checks that it can write when the attribute is set: the policy must exist first.
     if (this.o.owner) loadBalancer.node.addDependency(this.o.owner.bucket.policy!);
   }
@@ -121,6 +122,7 @@ export class ArchiveWriter {
       IncludeCookies: options.includeCookies ?? false,
     });
     if (this.o.owner) distribution.node.addDependency(this.o.owner.bucket);
+    this.explainImportedTarget(distribution, 'cloudfront_access_logs_enabled_check', 'Standard logging is on');
     acknowledge(distribution, [{
       id: 'AwsSolutions-CFR3',
       reason: 'Standard logging is on: LogArchiveBucket sets DistributionConfig.Logging through an override that rule packs do not read.',
@@ -190,6 +192,7 @@ export class ArchiveWriter {
       return;
     }
     enableServerAccessLogs(source, this.o.bucket, prefix, deploymentOf(source) === deploymentOf(this.o.bucket));
+    this.explainImportedTarget(source, 's3_bucket_logging_enabled_check', 'Server access logging is on');
   }
 
   public addLogGroup(logGroup: logs.ILogGroup, options: LogGroupArchiveOptions = {}): logs.SubscriptionFilter {
@@ -211,6 +214,19 @@ export class ArchiveWriter {
   public grantRead(grantee: iam.IGrantable, objectsKeyPattern?: string): iam.Grant {
     const pattern = objectsKeyPattern ?? '*';
     return this.o.bucket.grantRead(grantee, this.o.prefix || objectsKeyPattern ? `${this.o.prefix}${pattern}` : undefined);
+  }
+
+  /**
+   * A sender in another stack than the archive names the bucket through `Fn::ImportValue`, and the
+   * Control Tower rule accepts only a literal name or a reference inside the template: say so on
+   * the sender.
+   */
+  private explainImportedTarget(sender: IConstruct, rule: string, what: string): void {
+    if (!Token.isUnresolved(this.o.bucket.bucketName) || deploymentOf(sender) === deploymentOf(this.o.bucket)) return;
+    suppressGuard(sender, [{
+      rule,
+      reason: `${what}: its bucket is the log archive of another stack, named through Fn::ImportValue, which the rule does not follow.`,
+    }]);
   }
 
   private createDeliveryStream(): firehose.DeliveryStream {
