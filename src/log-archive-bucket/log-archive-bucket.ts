@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import {
   CloudFrontLogOptions, ILogArchive, LogArchiveAttributes, LogArchiveSystemOptions, LogGroupArchiveOptions, VpcFlowLogOptions,
 } from './archive';
+import { ARCHIVE_DEFAULTS } from './defaults';
 import { albLogWriterPrincipals } from './elb-principal';
 import { LogLayout, cloudFrontErrorsSql, createLogQueries, glueName } from './queries';
 import { ArchiveWriter, PREFIXES, enableServerAccessLogs } from './writer';
@@ -332,7 +333,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
       removalPolicy,
       lifecycleRules: [{
         id: 'expire-query-results',
-        expiration: props.queryResultsExpiration ?? Duration.days(30),
+        expiration: props.queryResultsExpiration ?? ARCHIVE_DEFAULTS.queryResultsExpiration,
         noncurrentVersionExpiration: Duration.days(1),
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }, { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true }],
@@ -818,7 +819,7 @@ function validateLifecycle(scope: Construct, props: LogArchiveBucketProps): Reso
     }
     return d;
   };
-  const expire = props.expireAfter ?? Duration.days(2555);
+  const expire = props.expireAfter ?? ARCHIVE_DEFAULTS.expireAfter;
   const expireDays = days('expireAfter', expire);
   days('noncurrentVersionExpiration', props.noncurrentVersionExpiration);
 
@@ -829,8 +830,8 @@ function validateLifecycle(scope: Construct, props: LogArchiveBucketProps): Reso
   const tier = (name: string, given: Duration | undefined, fallback: Duration | undefined, storageClass: s3.StorageClass) =>
     (given ?? (defaults ? fallback : undefined)) === undefined ? [] : [[name, given ?? fallback!, given !== undefined, storageClass] as const];
   const candidates = [
-    ...tier('infrequentAccessAfter', props.infrequentAccessAfter, Duration.days(30), s3.StorageClass.INFREQUENT_ACCESS),
-    ...tier('glacierInstantRetrievalAfter', props.glacierInstantRetrievalAfter, Duration.days(90), s3.StorageClass.GLACIER_INSTANT_RETRIEVAL),
+    ...tier('infrequentAccessAfter', props.infrequentAccessAfter, ARCHIVE_DEFAULTS.infrequentAccessAfter, s3.StorageClass.INFREQUENT_ACCESS),
+    ...tier('glacierInstantRetrievalAfter', props.glacierInstantRetrievalAfter, ARCHIVE_DEFAULTS.glacierInstantRetrievalAfter, s3.StorageClass.GLACIER_INSTANT_RETRIEVAL),
     ...tier('deepArchiveAfter', props.deepArchiveAfter, undefined, s3.StorageClass.DEEP_ARCHIVE),
   ];
   const kept = candidates.filter(([name, after, given]) => {
@@ -869,7 +870,7 @@ function validateLifecycle(scope: Construct, props: LogArchiveBucketProps): Reso
     }
   }
   const transitions: s3.Transition[] = kept.map(([, after, , storageClass]) => ({ storageClass, transitionAfter: after }));
-  return { transitions, expireAfter: expire, noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(30) };
+  return { transitions, expireAfter: expire, noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? ARCHIVE_DEFAULTS.noncurrentVersionExpiration };
 }
 
 /**

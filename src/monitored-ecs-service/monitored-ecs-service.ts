@@ -510,9 +510,9 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
 
     // Scaling
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: this.minTasks, maxCapacity: this.maxTasks });
-    const cpuTarget = props.cpuTargetPercent ?? 60;
-    const memoryTarget = props.memoryTargetPercent ?? 70;
-    const requestsTarget = props.requestsPerTarget ?? 1000;
+    const cpuTarget = props.cpuTargetPercent ?? SERVICE_DEFAULTS.cpuTargetPercent;
+    const memoryTarget = props.memoryTargetPercent ?? SERVICE_DEFAULTS.memoryTargetPercent;
+    const requestsTarget = props.requestsPerTarget ?? SERVICE_DEFAULTS.requestsPerTarget;
     if (cpuTarget > 0) this.scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: cpuTarget });
     if (memoryTarget > 0) this.scaling.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent: memoryTarget });
     if (requestsTarget > 0) {

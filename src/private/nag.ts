@@ -31,7 +31,7 @@ export function acknowledge(construct: IConstruct, acks: NagAcknowledgement[]): 
   for (const ack of acks) acknowledgeInTree(construct, ack);
   const resource = cfnResourceOf(construct);
   if (!resource) {
-    throw new Error(`acknowledge: ${construct.node.path} has no CloudFormation resource to carry cdk_nag metadata`);
+    throw new Error(`${construct.node.path}: acknowledge found no CloudFormation resource to carry cdk_nag metadata`);
   }
   const existing = (resource.getMetadata('cdk_nag') as { rules_to_suppress?: NagAcknowledgement[] } | undefined)
     ?.rules_to_suppress ?? [];
@@ -91,7 +91,7 @@ export interface GuardSuppression {
 export function suppressGuard(construct: IConstruct, suppressions: GuardSuppression[]): void {
   const resource = cfnResourceOf(construct);
   if (!resource) {
-    throw new Error(`suppressGuard: ${construct.node.path} has no CloudFormation resource to carry guard metadata`);
+    throw new Error(`${construct.node.path}: suppressGuard found no CloudFormation resource to carry guard metadata`);
   }
   const existing: string[] = (resource.getMetadata('guard') as { SuppressedRules?: string[] } | undefined)?.SuppressedRules ?? [];
   const rules = [...existing, ...suppressions.map((s) => s.rule).filter((r) => !existing.includes(r))];
