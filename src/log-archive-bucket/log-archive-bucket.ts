@@ -870,7 +870,8 @@ function validateLifecycle(scope: Construct, props: LogArchiveBucketProps): Reso
     }
   }
   const transitions: s3.Transition[] = kept.map(([, after, , storageClass]) => ({ storageClass, transitionAfter: after }));
-  return { transitions, expireAfter: expire, noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? ARCHIVE_DEFAULTS.noncurrentVersionExpiration };
+  const noncurrentVersionExpiration = props.noncurrentVersionExpiration ?? ARCHIVE_DEFAULTS.noncurrentVersionExpiration;
+  return { transitions, expireAfter: expire, noncurrentVersionExpiration };
 }
 
 /**
