@@ -85,7 +85,7 @@ func build(app awscdk.App, examples string) {
 	awscdk.NewCfnOutput(stack, jsii.String("Dashboard"), &awscdk.CfnOutputProps{Value: system.Dashboard().DashboardName()})
 	awscdk.NewCfnOutput(stack, jsii.String("AlarmTopic"), &awscdk.CfnOutputProps{Value: system.AlarmTopic().TopicArn()})
 	awscdk.NewCfnOutput(stack, jsii.String("PrometheusWorkspace"), &awscdk.CfnOutputProps{Value: items.PrometheusWorkspace().AttrPrometheusEndpoint()})
-	awscdk.NewCfnOutput(stack, jsii.String("AthenaWorkGroup"), &awscdk.CfnOutputProps{Value: system.LogArchive().WorkGroup().Ref()})
+	awscdk.NewCfnOutput(stack, jsii.String("AthenaWorkGroup"), &awscdk.CfnOutputProps{Value: system.LogArchive().WorkGroupName()})
 }
 
 func main() {

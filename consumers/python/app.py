@@ -84,7 +84,7 @@ def build(app: App) -> None:
     CfnOutput(stack, "Dashboard", value=system.dashboard.dashboard_name)
     CfnOutput(stack, "AlarmTopic", value=system.alarm_topic.topic_arn)
     CfnOutput(stack, "PrometheusWorkspace", value=items.prometheus_workspace.attr_prometheus_endpoint)
-    CfnOutput(stack, "AthenaWorkGroup", value=system.log_archive.work_group.ref)
+    CfnOutput(stack, "AthenaWorkGroup", value=system.log_archive.work_group_name)
 
 
 def unacknowledged_findings(app: App) -> list:

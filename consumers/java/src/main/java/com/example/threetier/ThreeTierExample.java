@@ -98,7 +98,7 @@ public final class ThreeTierExample {
         CfnOutput.Builder.create(stack, "Dashboard").value(system.getDashboard().getDashboardName()).build();
         CfnOutput.Builder.create(stack, "AlarmTopic").value(system.getAlarmTopic().getTopicArn()).build();
         CfnOutput.Builder.create(stack, "PrometheusWorkspace").value(items.getPrometheusWorkspace().getAttrPrometheusEndpoint()).build();
-        CfnOutput.Builder.create(stack, "AthenaWorkGroup").value(system.getLogArchive().getWorkGroup().getRef()).build();
+        CfnOutput.Builder.create(stack, "AthenaWorkGroup").value(system.getLogArchive().getWorkGroupName()).build();
     }
 
     public static void main(final String[] args) {
