@@ -5,13 +5,9 @@ import * as path from 'path';
 import { App, CfnResource, NestedStack, Stack, aws_s3 as s3, aws_secretsmanager as sm } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { synthesizedTemplate } from './fixtures';
-import { ACCOUNT, seoulApp, virginiaApp } from './three-tier-app.fixtures';
+import { ACCOUNT, resourcesOf, seoulApp, virginiaApp } from './three-tier-app.fixtures';
 import { markUsersOwn, scan, undocumented } from '../scripts/consumer-view';
 import { CostProfile, LogArchiveBucket, LogArchiveEncryption, NatMode, ServicePlacement } from '../src';
-
-function resourcesOf(t: Template, type: string): Array<[string, any]> {
-  return Object.entries(t.findResources(type));
-}
 
 describe('the consumer-view scan', () => {
   const rules = (file: string, tool: string) => scan(file).filter((f) => f.tool === tool).map((f) => f.rule);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack, StackProps, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { LogArchiveBucket, LogArchiveBucketProps, LogArchiveEncryption } from '../src';
 
 /** Build into a stack of a fresh app, synthesize it to a temporary folder, and return the template's path. */
@@ -67,4 +68,18 @@ export function appVpc(stack: Stack): ec2.Vpc {
       { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     ],
   });
+}
+
+/** The archive bucket (logical id `ArchiveBucket...`) of a template and its properties. */
+export function archiveBucket(template: Template): { id: string; props: any } {
+  const buckets = template.findResources('AWS::S3::Bucket');
+  const id = Object.keys(buckets).find((k) => k.startsWith('ArchiveBucket'))!;
+  return { id, props: buckets[id].Properties };
+}
+
+/** The statements of the bucket policy of a bucket, by the bucket's logical id. */
+export function bucketPolicyStatements(template: Template, bucketLogicalId: string): any[] {
+  const policies = template.findResources('AWS::S3::BucketPolicy');
+  const policy = Object.values(policies).find((p: any) => p.Properties.Bucket.Ref === bucketLogicalId) as any;
+  return policy.Properties.PolicyDocument.Statement;
 }

@@ -1,4 +1,5 @@
 import { Stack, aws_certificatemanager as acm, aws_ecs as ecs, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { LogArchiveBucket, MonitoredEcsService, MonitoredEcsServiceProps, ServiceLoadBalancer } from '../src';
 import { appVpc } from './fixtures';
 
@@ -33,4 +34,16 @@ export function everythingOnService(stack: Stack) {
     slackWebhookSecret: secret,
   });
   return { ...made, secret };
+}
+
+/** The first resource of a type whose logical id starts with `prefix`. */
+export function resourceOf(template: Template, type: string, prefix: string): any {
+  const found = Object.entries(template.findResources(type)).find(([k]) => k.startsWith(prefix));
+  if (!found) throw new Error(`no ${type} starting with ${prefix}`);
+  return found[1];
+}
+
+/** The container definitions of the (first) task definition. */
+export function containers(template: Template): any[] {
+  return (Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0] as any).Properties.ContainerDefinitions;
 }

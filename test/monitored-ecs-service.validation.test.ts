@@ -333,3 +333,40 @@ describe('regions and scopes (ACM, WAF)', () => {
     expect(seoul({ webAclArn: Lazy.string({ produce: () => 'x' }) })).not.toThrow();
   });
 });
+
+describe('task size, task counts, health check, Spot share and alarm thresholds', () => {
+  test('AWS constraint: Fargate accepts only documented CPU/memory pairs', () => {
+    expect(() => defaultService(newStack(), { cpu: 256, memoryLimitMiB: 4096 })).toThrow(/^Test\/Api: memoryLimitMiB 4096 is invalid: it is not valid with cpu 256; Fargate accepts 512-2048 MiB/);
+    expect(() => defaultService(newStack(), { cpu: 300 })).toThrow(/^Test\/Api: cpu 300 is invalid: cpu 300 is not a Fargate size\. Use one of 256, 512/);
+    expect(() => defaultService(newStack(), { cpu: 8192, memoryLimitMiB: 18432 })).toThrow(/steps of 4096/);
+    expect(() => defaultService(newStack(), { cpu: 1024, memoryLimitMiB: 8192 })).not.toThrow();
+  });
+
+  test('fails when minTasks > maxTasks', () => {
+    expect(() => defaultService(newStack(), { minTasks: 5, maxTasks: 2 })).toThrow(/^Test\/Api: minTasks 5 is invalid: minTasks \(5\) must not exceed maxTasks \(2\)/);
+  });
+
+  test('fails when the health check path lacks a leading slash', () => {
+    expect(() => defaultService(newStack(), { healthCheck: { path: 'healthz' } })).toThrow(/healthCheck.path "healthz" is invalid: a health check path starts with '\/'.*Write it as '\/healthz'/);
+  });
+
+  test('fails when the health check timeout is not shorter than the interval', () => {
+    expect(() => defaultService(newStack(), { healthCheck: { interval: Duration.seconds(5), timeout: Duration.seconds(5) } }))
+      .toThrow(/healthCheck.timeout 5 seconds is invalid: a health check timeout must be shorter than its interval \(5 seconds\)/);
+  });
+
+  test('fails on a Spot share outside 0..1', () => {
+    expect(() => defaultService(newStack(), { spotShare: 1.5 })).toThrow(/^Test\/Api: spotShare 1.5 is invalid: the share of tasks on Fargate Spot is from 0 to 1/);
+  });
+
+  test('fails without a vpc or a cluster', () => {
+    const stack = newStack();
+    const made = defaultService(stack);
+    expect(() => new MonitoredEcsService(stack, 'X', { image: IMAGE, loadBalancer: ServiceLoadBalancer.sharedListener(made.service.listener, { priority: 1, pathPatterns: ['/'] }) }))
+      .toThrow(/vpc undefined is invalid: a service runs in a cluster, and none was given\. Give vpc/);
+  });
+
+  test('fails on a negative alarm threshold', () => {
+    expect(() => defaultService(newStack(), { alarms: { cpu: { threshold: -1 } } })).toThrow(/^Test\/Api: alarms.cpu.threshold -1 is invalid: a percentage threshold must be above 0 and at most 100/);
+  });
+});

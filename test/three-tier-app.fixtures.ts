@@ -1,7 +1,11 @@
+import * as path from 'path';
 import { App, Stack, aws_ecs as ecs, aws_route53 as route53 } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { ThreeTierApp, ThreeTierAppProps, ThreeTierEdgeStack, ThreeTierEdgeStackProps, ThreeTierServiceDefinition } from '../src';
 
 export const ACCOUNT = '123456789012';
+/** The example's static site, for siteDirectory. */
+export const SITE = path.join(__dirname, '..', 'examples', 'three-tier', 'site');
 export const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');
 export const itemsService: ThreeTierServiceDefinition = {
   id: 'Items', image, containerPort: 8080, user: '101:101', pathPatterns: ['/api/items', '/api/items/*'], healthCheck: { path: '/healthz' },
@@ -36,4 +40,9 @@ export function virginiaApp(props: ThreeTierAppProps = {}) {
 
 export function zone(stack: Stack, id = 'Zone'): route53.IHostedZone {
   return route53.HostedZone.fromHostedZoneAttributes(stack, id, { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+}
+
+/** [logical id, resource] of every resource of a type. */
+export function resourcesOf(t: Template, type: string): Array<[string, any]> {
+  return Object.entries(t.findResources(type));
 }
