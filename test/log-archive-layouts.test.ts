@@ -53,6 +53,21 @@ describe('an archive in a logging stack of the same app', () => {
       },
     });
   });
+
+  test.each([
+    ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'elbv2_logging_enabled_check'],
+    ['AWS::CloudFront::Distribution', 'cloudfront_access_logs_enabled_check'],
+  ])('a %s logging to the other stack says why Control Tower\'s %s cannot see it (Fn::ImportValue)', (type, rule) => {
+    workloadTemplate.hasResource(type, { Metadata: { guard: { SuppressedRules: Match.arrayWith([rule]) } } });
+  });
+
+  test('in one stack, nothing is explained away: the rules see a reference', () => {
+    const stack = new Stack(new App(), 'One', { env: env(LOGS) });
+    system(stack, 'Shop', new LogArchiveBucket(stack, 'Archive'));
+    const t = Template.fromStack(stack);
+    const rules = JSON.stringify(Object.values(t.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer')).map((r: any) => r.Metadata?.guard));
+    expect(rules).not.toContain('elbv2_logging_enabled_check');
+  });
 });
 
 describe('two systems on one archive', () => {

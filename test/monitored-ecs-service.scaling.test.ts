@@ -30,9 +30,22 @@ describe('MonitoredEcsService scaling options', () => {
     ]);
   });
 
-  test('scaling policies can be switched off with 0', () => {
+  test('each scaling signal switches off the way an alarm does, with enabled: false', () => {
     const stack = newStack();
-    defaultService(stack, { cpuTargetPercent: 0, memoryTargetPercent: 0, requestsPerTarget: 0 });
+    defaultService(stack, { scaling: { cpu: { enabled: false }, memory: { enabled: false }, requests: { enabled: false } } });
     Template.fromStack(stack).resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 0);
+  });
+
+  test('a tuned target replaces the default and leaves the other signals on', () => {
+    const stack = newStack();
+    defaultService(stack, { scaling: { cpu: { target: 45 } } });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 3);
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 45, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' } },
+    });
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 70, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageMemoryUtilization' } },
+    });
   });
 });

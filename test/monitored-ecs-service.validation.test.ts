@@ -163,13 +163,13 @@ describe('alarms (CloudWatch)', () => {
 
 describe('scaling (Application Auto Scaling)', () => {
   const ROWS: Row[] = [
-    ['a CPU target above 100 %', { cpuTargetPercent: 101 }, { cpuTargetPercent: 100 },
-      /^Test\/Api: cpuTargetPercent 101 is invalid: a target utilization is a percentage from 1 to 100, and 0 is the one way to switch it off/],
-    ['a negative memory target (never a silent "off")', { memoryTargetPercent: -1 }, { memoryTargetPercent: 0 },
-      /memoryTargetPercent -1 is invalid/],
-    ['a CPU target between 0 and 1 %', { cpuTargetPercent: 0.5 }, { cpuTargetPercent: 1 }, /cpuTargetPercent 0.5 is invalid/],
-    ['a negative request target (never a silent "off")', { requestsPerTarget: -5 }, { requestsPerTarget: 0 },
-      /requestsPerTarget -5 is invalid: a request-count scaling target.*0 is the one way to switch it off/],
+    ['a CPU target above 100 %', { scaling: { cpu: { target: 101 } } }, { scaling: { cpu: { target: 100 } } },
+      /^Test\/Api: scaling.cpu.target 101 is invalid: a target utilization is a percentage from 1 to 100\. Give a value from 1 to 100, or switch the signal off with scaling: \{ cpu: \{ enabled: false \} \}/],
+    ['a 0 % memory target (never a silent "off")', { scaling: { memory: { target: 0 } } }, { scaling: { memory: { enabled: false } } },
+      /scaling.memory.target 0 is invalid/],
+    ['a CPU target between 0 and 1 %', { scaling: { cpu: { target: 0.5 } } }, { scaling: { cpu: { target: 1 } } }, /scaling.cpu.target 0.5 is invalid/],
+    ['a zero request target (never a silent "off")', { scaling: { requests: { target: 0 } } }, { scaling: { requests: { target: 1 } } },
+      /scaling.requests.target 0 is invalid: a request-count target is a positive number.*scaling: \{ requests: \{ enabled: false \} \}/],
   ];
   test.each(ROWS)('AWS constraint: %s fails, naming the prop and the value', (_rule, bad, good, message) => {
     expect(() => defaultService(newStack(), bad)).toThrow(message);

@@ -25,7 +25,7 @@ export function createApp(app: App = new App()): App {
     databaseAccess: DatabaseAccess.MASTER_SECRET, // DB_USER/DB_PASSWORD from the RDS-managed secret
     minTasks: 2,
     maxTasks: 20,
-    cpuTargetPercent: 50, // scale out before fans feel it
+    scaling: { cpu: { target: 50 } }, // scale out before fans feel it
     alarms: { cpu: { threshold: 80, evaluationPeriods: 3 } }, // to the system topic, hence Slack
   });
 

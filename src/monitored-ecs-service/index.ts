@@ -5,3 +5,4 @@ export { ServiceLoadBalancer } from './load-balancer';
 export * from './monitored-ecs-service';
 export type { ChatbotSlackChannel } from './slack-channel';
 export type { PrometheusOptions } from './prometheus';
+export type { ScalingOptions, ScalingTargetOptions } from './scaling';

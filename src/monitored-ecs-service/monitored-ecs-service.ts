@@ -12,6 +12,7 @@ import { validateFargateSize } from './fargate-size';
 import { ServiceLoadBalancer } from './load-balancer';
 import { checkTargetGroup } from './load-balancing-rules';
 import { PrometheusOptions, addPrometheusSidecar } from './prometheus';
+import { ScalingOptions, scalingTargets } from './scaling';
 import { ChatbotSlackChannel } from './slack-channel';
 import { ILogArchive } from '../log-archive-bucket';
 import { ec2Description } from '../private/cfn-text';
@@ -19,7 +20,7 @@ import { newServiceCluster } from '../private/cluster';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { alarmTopicFor, routeEcsEvents, subscribeSlack } from '../private/notifications';
 import { defaultPrivateSubnets } from '../private/subnets';
-import { checkId, checkLogRetention, checkRange, checkSchedule, checkSeconds, invalid, literalNumber, literalSeconds, literalString } from '../private/validate';
+import { checkId, checkLogRetention, checkRange, checkSchedule, checkSeconds, invalid, literalSeconds, literalString } from '../private/validate';
 
 /** Target-group health check. */
 export interface TargetHealthCheck {
@@ -181,20 +182,11 @@ export interface MonitoredEcsServiceOptions {
    */
   readonly maxTasks?: number;
   /**
-   * Target CPU utilization for scaling, percent; 0 turns CPU scaling off.
-   * @default 60
+   * Target tracking on CPU, memory and requests; switch a signal off with `{ enabled: false }`,
+   * as an alarm is.
+   * @default - all three on: CPU 60 %, memory 70 %, 1000 requests per task per minute
    */
-  readonly cpuTargetPercent?: number;
-  /**
-   * Target memory utilization for scaling, percent; 0 turns memory scaling off.
-   * @default 70
-   */
-  readonly memoryTargetPercent?: number;
-  /**
-   * Target ALB requests per task per minute for scaling; 0 turns request scaling off.
-   * @default 1000
-   */
-  readonly requestsPerTarget?: number;
+  readonly scaling?: ScalingOptions;
   /**
    * Roll back a deployment that fails (circuit breaker) or that trips the 5xx, p99 latency or
    * unhealthy-host alarms (ECS deployment alarms).
@@ -510,13 +502,11 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
 
     // Scaling
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: this.minTasks, maxCapacity: this.maxTasks });
-    const cpuTarget = props.cpuTargetPercent ?? SERVICE_DEFAULTS.cpuTargetPercent;
-    const memoryTarget = props.memoryTargetPercent ?? SERVICE_DEFAULTS.memoryTargetPercent;
-    const requestsTarget = props.requestsPerTarget ?? SERVICE_DEFAULTS.requestsPerTarget;
-    if (cpuTarget > 0) this.scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: cpuTarget });
-    if (memoryTarget > 0) this.scaling.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent: memoryTarget });
-    if (requestsTarget > 0) {
-      this.scaling.scaleOnRequestCount('RequestScaling', { requestsPerTarget: requestsTarget, targetGroup: this.targetGroup });
+    const targets = scalingTargets(this.node.path, props.scaling);
+    if (targets.cpu !== undefined) this.scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: targets.cpu });
+    if (targets.memory !== undefined) this.scaling.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent: targets.memory });
+    if (targets.requests !== undefined) {
+      this.scaling.scaleOnRequestCount('RequestScaling', { requestsPerTarget: targets.requests, targetGroup: this.targetGroup });
     }
 
     // Alarms, topic, notifications, dashboard
@@ -786,13 +776,7 @@ function validateProps(scope: Construct, props: MonitoredEcsServiceProps, n: Res
   checkSeconds(path, 'healthCheckGracePeriod', props.healthCheckGracePeriod, 0, 2147483647, 'an ECS health check grace period');
   checkLogRetention(path, 'logRetention', props.logRetention);
   props.loadBalancer._validate(scope);
-  for (const [name, value] of [['cpuTargetPercent', props.cpuTargetPercent], ['memoryTargetPercent', props.memoryTargetPercent]] as const) {
-    const target = literalNumber(value);
-    if (target !== undefined && (target < 0 || target > 100 || (target > 0 && target < 1))) {
-      throw invalid(scope.node.path, name, target, 'a target utilization is a percentage from 1 to 100, and 0 is the one way to switch it off',
-        `Give ${name} a value from 1 to 100, or 0 to scale without it.`);
-    }
-  }
+  scalingTargets(path, props.scaling);
   const serviceName = literalString(props.serviceName);
   if (serviceName !== undefined && !/^[a-zA-Z0-9_-]{1,255}$/.test(serviceName)) {
     throw invalid(scope.node.path, 'serviceName', serviceName, 'an ECS service name has 1-255 letters, digits, \'-\' or \'_\'',
@@ -802,11 +786,6 @@ function validateProps(scope: Construct, props: MonitoredEcsServiceProps, n: Res
   if (chatbotName !== undefined && !/^[A-Za-z0-9_-]{1,128}$/.test(chatbotName)) {
     throw invalid(scope.node.path, 'slackChatbot.configurationName', chatbotName, 'a Chatbot configuration name has 1-128 letters, digits, \'-\' or \'_\'',
       `Use '${chatbotName.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 128) || 'alarms'}'.`);
-  }
-  const requests = literalNumber(props.requestsPerTarget);
-  if (requests !== undefined && requests < 0) {
-    throw invalid(scope.node.path, 'requestsPerTarget', requests, 'a request-count scaling target is a number of requests per target per minute, and 0 is the one way to switch it off',
-      'Give a positive target, or 0 to scale on CPU and memory only.');
   }
   for (const p of (props.scratchPaths ?? []).map(literalString)) {
     if (p !== undefined && !p.startsWith('/')) {
