@@ -71,7 +71,7 @@ export interface LogArchiveBucketProps {
    * CloudWatch Logs use it.
    * @default - the archive's key with `LogArchiveEncryption.KMS`, else CloudWatch Logs' service keys
    */
-  readonly logGroupEncryptionKey?: kms.IKey;
+  readonly logEncryptionKey?: kms.IKey;
 
   /**
    * Age at which log objects move to S3 Standard-IA. S3 requires at least 30 days.
@@ -217,7 +217,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
   public readonly logPrefix: string = '';
 
   private readonly objectLockRetention?: s3.ObjectLockRetention;
-  private readonly logGroupEncryptionKey?: kms.IKey;
+  private readonly logEncryptionKey?: kms.IKey;
   private readonly writer: ArchiveWriter;
   private readonly albPrefixesAllowed = new Set<string>();
   private readonly logDeliveryAllowed = new Set<string>();
@@ -237,7 +237,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const lifecycle = validateLifecycle(this, props);
     this.objectLockRetention = props.objectLockRetention;
-    this.logGroupEncryptionKey = props.logGroupEncryptionKey;
+    this.logEncryptionKey = props.logEncryptionKey;
 
     if (this.encryption === LogArchiveEncryption.KMS) {
       if (props.encryptionKey) {
@@ -502,7 +502,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
       owner: this,
       region: Stack.of(this).region,
       account,
-      logGroupEncryptionKey: this.logGroupEncryptionKey,
+      logGroupEncryptionKey: this.logEncryptionKey,
       onCloudFront,
     });
   }

@@ -172,15 +172,15 @@ export class ThreeTierApp extends Construct {
   /** The webhook notifier, when `slackWebhookSecret` is set. */
   public readonly slackNotifier?: lambda.Function;
   /** The KMS key of the system's log groups, with a profile that encrypts them (production). */
-  public readonly logKey?: kms.Key;
+  public readonly logEncryptionKey?: kms.Key;
 
   constructor(scope: Construct, id: string, props: ThreeTierAppProps = {}) {
     super(scope, id);
     this.profile = props.profile ?? CostProfile.production();
     if (this.profile.logEncryption) {
-      this.logKey = newLogGroupKey(this, 'LogKey', `Encrypts the log groups of ${this.node.path}`);
+      this.logEncryptionKey = newLogGroupKey(this, 'LogKey', `Encrypts the log groups of ${this.node.path}`);
     }
-    this.logArchive = props.logArchive ?? new LogArchiveBucket(this, 'LogArchive', { logGroupEncryptionKey: this.logKey });
+    this.logArchive = props.logArchive ?? new LogArchiveBucket(this, 'LogArchive', { logEncryptionKey: this.logEncryptionKey });
     this.network = new Network(this, 'Network', {
       vpc: props.vpc,
       natMode: props.vpc ? undefined : props.natMode ?? this.profile.natMode,
@@ -228,7 +228,7 @@ export class ThreeTierApp extends Construct {
       const { id: serviceId, ...options } = definition;
       this.addService(serviceId, options);
     }
-    ({ slackChannel: this.slackChannel, slackNotifier: this.slackNotifier } = subscribeSlack(this, this.alarmTopic, props, this.logKey));
+    ({ slackChannel: this.slackChannel, slackNotifier: this.slackNotifier } = subscribeSlack(this, this.alarmTopic, props, this.logEncryptionKey));
   }
 
   /** Sign-up and login; throws unless `auth` is given. */
@@ -253,7 +253,7 @@ export class ThreeTierApp extends Construct {
     const connection = this.dataTier._connection(`${this.node.path}/${id}`, access, options.databaseUser);
     const service = this.appTier.addService(id, {
       ...options,
-      logEncryptionKey: options.logEncryptionKey ?? this.logKey,
+      logEncryptionKey: options.logEncryptionKey ?? this.logEncryptionKey,
       // Its rows go on the system dashboard: a dashboard per service would cost $3 a month each.
       dashboard: options.dashboard ?? this.dashboard,
       environment: { ...connection.environment, ...options.environment },
