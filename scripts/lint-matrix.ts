@@ -127,7 +127,7 @@ export const MATRIX: Record<string, (app: App) => void> = {
     });
     markUsersOwn(accessLogs);
     const logArchive = LogArchiveBucket.fromArchiveAttributes(stack, 'CentralLogs', {
-      bucketName: 'central-logs-111111111111', account: '111111111111', logPrefix: 'shop/', serverAccessLogsBucket: accessLogs,
+      bucketName: 'central-logs-111111111111', account: '111111111111', logPrefix: 'shop/', localLogsBucket: accessLogs,
     });
     new ThreeTierApp(stack, 'Shop', { services, profile: CostProfile.development(), logArchive });
   },

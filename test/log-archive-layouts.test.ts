@@ -1,7 +1,7 @@
-import { App, Stack, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, Stack, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { itemsService } from './three-tier-app.fixtures';
-import { CostProfile, LogArchiveBucket, ThreeTierApp } from '../src';
+import { CostProfile, LogArchiveBucket, LogArchiveEncryption, ThreeTierApp } from '../src';
 
 // The three places a log archive lives in production: a logging stack of the same app, an account
 // of its own, and one archive shared by several systems.
@@ -67,6 +67,21 @@ describe('an archive in a logging stack of the same app', () => {
     const t = Template.fromStack(stack);
     const rules = JSON.stringify(Object.values(t.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer')).map((r: any) => r.Metadata?.guard));
     expect(rules).not.toContain('elbv2_logging_enabled_check');
+  });
+});
+
+describe('an archive without a fixed Region', () => {
+  test('the whole archive and a share both take ALB logs: ELB\'s writers are looked up once', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const archive = new LogArchiveBucket(stack, 'Archive');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+    archive.addApplicationLoadBalancer(new elbv2.ApplicationLoadBalancer(stack, 'One', { vpc }));
+    archive.addSystem('shop', { account: WORKLOAD }).addApplicationLoadBalancer(new elbv2.ApplicationLoadBalancer(stack, 'Two', { vpc }));
+    const t = Template.fromStack(stack);
+    expect(Object.keys(t.toJSON().Mappings ?? {})).toHaveLength(1);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.prefix', Value: 'shop/alb' }]),
+    });
   });
 });
 
@@ -156,9 +171,43 @@ describe('an archive in a logging account', () => {
     const flow = statements.find((s: any) => s.Principal?.Service === 'delivery.logs.amazonaws.com' && JSON.stringify(s.Resource).includes(WORKLOAD));
     expect(flow.Condition.StringEquals['aws:SourceAccount']).toBe(WORKLOAD);
     expect(JSON.stringify(flow.Resource)).toContain(`/shop/vpc-flow-logs/AWSLogs/aws-account-id=${WORKLOAD}/*`);
-    const bucketAccess = statements.find((s: any) => s.Sid === `AllowBucketAccessShop${WORKLOAD}`);
+    const bucketAccess = statements.find((s: any) => s.Sid === `AllowFirehoseBucketShop${WORKLOAD}`);
     expect(bucketAccess.Principal).toEqual({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${WORKLOAD}:root`]] } });
-    expect(bucketAccess.Action).toEqual(expect.arrayContaining(['s3:GetBucketAcl', 's3:PutBucketAcl']));
+    expect(bucketAccess.Action).toEqual(['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads']);
+    // No ACL rights for another account: it could rewrite the whole archive's ACL.
+    expect(JSON.stringify(statements)).not.toMatch(/s3:(Get|Put)BucketAcl"[^}]*222222222222:root/);
+    // ...and the archive keeps bucket-owner-enforced ownership: no CloudFront source writes to it.
+    owner.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'central-logs-111111111111', OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
+  });
+
+  test('a share\'s Glue database has a stable literal name, the archive\'s with _<system>', () => {
+    const names = Object.values(owner.findResources('AWS::Glue::Database')).map((d: any) => d.Properties.DatabaseInput.Name);
+    expect(names).toContain(`${names.find((n: string) => !n.endsWith('_shop'))}_shop`);
+    for (const name of names) expect(name).toMatch(/^[a-z0-9_]+$/);
+  });
+
+  test('with SSE-KMS, the key lets the account\'s Firehose and flow logs use it through S3 only', () => {
+    const stack = new Stack(new App(), 'Kms', { env: env(LOGS) });
+    new LogArchiveBucket(stack, 'Archive', { encryption: LogArchiveEncryption.KMS, bucketName: 'central-logs' }).addSystem('shop', { account: WORKLOAD });
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))
+      .flatMap((k: any) => k.Properties.KeyPolicy.Statement);
+    const firehose = statements.find((s: any) => s.Sid === `AllowFirehoseShop${WORKLOAD}`);
+    expect(firehose.Condition.StringEquals['kms:ViaService']).toBe('s3.us-east-1.amazonaws.com');
+    expect(firehose.Condition.StringEquals['kms:EncryptionContext:aws:s3:arn']).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::central-logs']] });
+    const delivery = statements.find((s: any) => s.Sid === `AllowLogDeliveryToEncryptShop${WORKLOAD}`);
+    expect(delivery.Condition.StringEquals['aws:SourceAccount']).toBe(WORKLOAD);
+  });
+
+  test('an account is 12 digits, and shares whose names differ only by a hyphen keep distinct statement ids', () => {
+    const stack = new Stack(new App(), 'Ids', { env: env(LOGS) });
+    const ids = new LogArchiveBucket(stack, 'Archive');
+    expect(() => ids.addSystem('shop', { account: '2222' })).toThrow(/addSystem.account "2222" is invalid: an AWS account id has 12 digits/);
+    ids.addSystem('shop-1', { account: WORKLOAD });
+    ids.addSystem('shop1', { account: WORKLOAD });
+    const sids = Object.values(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement).map((s: any) => s.Sid).filter(Boolean);
+    expect(new Set(sids).size).toBe(sids.length);
+    expect(sids).toEqual(expect.arrayContaining([`AllowAlbAccessLogsShopX1${WORKLOAD}`, `AllowAlbAccessLogsShop1${WORKLOAD}`]));
   });
 
   test('the owner\'s tables read the workload account\'s paths', () => {
@@ -177,10 +226,10 @@ describe('an archive in a logging account', () => {
     return { stack, accessLogs };
   };
 
-  test('the workload imports its share: every source writes to the central bucket under shop/', () => {
+  test('the workload imports its share: every source writes to the central bucket under shop/, but the two AWS keeps in an account', () => {
     const { stack, accessLogs } = workloadApp();
     const central = LogArchiveBucket.fromArchiveAttributes(stack, 'Central', {
-      bucketName: 'central-logs-111111111111', account: LOGS, logPrefix: 'shop/', serverAccessLogsBucket: accessLogs,
+      bucketName: 'central-logs-111111111111', account: LOGS, logPrefix: 'shop/', localLogsBucket: accessLogs,
     });
     system(stack, 'Shop', central);
     const t = Template.fromStack(stack);
@@ -190,9 +239,11 @@ describe('an archive in a logging account', () => {
         { Key: 'access_logs.s3.prefix', Value: 'shop/alb' },
       ]),
     });
+    // CloudFront's standard logs need FULL_CONTROL in the bucket ACL: they go to the workload's bucket, switched to ACLs.
     t.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: { Logging: { Bucket: 'central-logs-111111111111.s3.us-east-1.amazonaws.com', Prefix: 'shop/cloudfront/shop/' } },
+      DistributionConfig: { Logging: { Bucket: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AccessLogs'), 'RegionalDomainName'] }, Prefix: 'shop/cloudfront/shop/' } },
     });
+    t.hasResourceProperties('AWS::S3::Bucket', { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] } });
     // Firehose runs in the workload account and writes across.
     t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
       ExtendedS3DestinationConfiguration: {
@@ -207,11 +258,11 @@ describe('an archive in a logging account', () => {
     t.resourceCountIs('AWS::S3::BucketPolicy', 2); // the access-log bucket's and the site's: nothing on the central bucket
   });
 
-  test('without a bucket for S3 access logs in the workload account, it says so', () => {
+  test('without a bucket of its own for the logs AWS keeps in an account, the workload is told to give one', () => {
     const { stack } = workloadApp();
     const central = LogArchiveBucket.fromArchiveAttributes(stack, 'Central', { bucketName: 'central-logs-111111111111', account: LOGS, logPrefix: 'shop/' });
     expect(() => system(stack, 'Shop', central)).toThrow(
-      /Workload\/Central: addServerAccessLogsSource .* is invalid: S3 delivers server access logs only to a bucket of the source's account.*Give serverAccessLogsBucket/);
+      /Workload\/Central: addServerAccessLogsSource .* is invalid: S3 delivers server access logs only to a bucket of the source's account.*Give localLogsBucket/);
   });
 
   test('queries run in the archive\'s account, and an import without a catalog says what to give', () => {

@@ -98,9 +98,9 @@ export interface LogArchiveAttributes {
    */
   readonly bucketArn?: string;
   /**
-   * Account that owns the archive. When it is not the account of the stack that sends logs, S3
-   * server access logs cannot go there (S3 delivers them only within an account): give
-   * `serverAccessLogsBucket`.
+   * Account that owns the archive. When it is not the account of the stack that sends logs (or
+   * that stack's account is not known at synth), S3 server access logs and CloudFront standard
+   * logs cannot go there: give `localLogsBucket`.
    * @default - the importing stack's account
    */
   readonly account?: string;
@@ -135,11 +135,19 @@ export interface LogArchiveAttributes {
    */
   readonly queryResultsBucketName?: string;
   /**
-   * A bucket of the sending account for S3 server access logs, when the archive is in another
-   * account. It must use SSE-S3 and allow `logging.s3.amazonaws.com` to write.
-   * @default - server access logs go to the archive (same account only)
+   * A bucket of the sending account for the logs AWS delivers only within an account, used when
+   * the archive is in another account: S3 server access logs (S3 delivers them to a bucket of the
+   * source's account) and CloudFront standard logs (they need FULL_CONTROL in the bucket's ACL).
+   * It must use SSE-S3; a bucket of this app is switched to ACLs (`BucketOwnerPreferred`) for
+   * CloudFront, and gets the `logging.s3.amazonaws.com` statement.
+   * @default - every source writes to the archive (same account only)
    */
-  readonly serverAccessLogsBucket?: s3.IBucket;
+  readonly localLogsBucket?: s3.IBucket;
+  /**
+   * KMS key of the log group that keeps Firehose's delivery errors.
+   * @default - CloudWatch Logs' service keys
+   */
+  readonly logEncryptionKey?: kms.IKey;
 }
 
 /** Options of `LogArchiveBucket.addSystem`. */

@@ -1,5 +1,5 @@
 import {
-  Aws, Duration, RemovalPolicy, Stack, Token,
+  Aws, Duration, RemovalPolicy, Stack, Token, TokenComparison,
   aws_athena as athena, aws_cloudfront as cloudfront, aws_ec2 as ec2,
   aws_elasticloadbalancingv2 as elbv2, aws_glue as glue, aws_iam as iam, aws_kinesisfirehose as firehose,
   aws_kms as kms, aws_logs as logs, aws_s3 as s3,
@@ -177,9 +177,10 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
   /**
    * A central archive that lives elsewhere: in another stack, another app or another account.
    *
-   * Sources write under `logPrefix`; the owner's bucket policy must let them in (a
-   * `LogArchiveBucket` does, for its own account and for accounts given to `addSystem`). Nothing
-   * on the archive's side changes from here.
+   * Sources write under `logPrefix`; the owner's bucket policy must let them in: a
+   * `LogArchiveBucket` does for the account given to `addSystem(name, { account })`, this
+   * account included (README, "Where the archive lives"). Nothing on the archive's side changes
+   * from here.
    */
   public static fromArchiveAttributes(scope: Construct, id: string, attrs: LogArchiveAttributes): ILogArchive {
     return new ImportedLogArchive(scope, id, attrs);
@@ -222,6 +223,9 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
   private readonly albPrefixesAllowed = new Set<string>();
   private readonly logDeliveryAllowed = new Set<string>();
   private cloudFrontAllowed = false;
+  private albWriterPrincipals?: iam.IPrincipal;
+  private readonly bucketNameLiteral?: string;
+  private readonly databaseLiteralName: string;
   private readonly systems = new Map<string, ILogArchive>();
 
   constructor(scope: Construct, id: string, props: LogArchiveBucketProps = {}) {
@@ -238,6 +242,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
     const lifecycle = validateLifecycle(this, props);
     this.objectLockRetention = props.objectLockRetention;
     this.logEncryptionKey = props.logEncryptionKey;
+    this.bucketNameLiteral = literalString(props.bucketName);
 
     if (this.encryption === LogArchiveEncryption.KMS) {
       if (props.encryptionKey) {
@@ -358,6 +363,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
       layout: layoutUnder(''),
     });
     this.database = queries.database;
+    this.databaseLiteralName = queries.databaseName;
     this.albTable = queries.albTable;
     this.cloudFrontTable = queries.cloudFrontTable;
     this.vpcFlowLogsTable = queries.vpcFlowLogsTable;
@@ -366,7 +372,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
     // A workgroup that has run queries cannot be deleted unless CloudFormation may empty it.
     if (removalPolicy === RemovalPolicy.DESTROY) this.workGroup.recursiveDeleteOption = true;
     this.namedQueries = queries.namedQueries;
-    this.writer = this._writer(this, '', undefined, (name) => {
+    this.writer = this._writer(this, '', (name) => {
       this.namedQueries.push(new athena.CfnNamedQuery(this, `QueryCloudFrontErrors-${name}`, {
         name: `cloudfront-${name}-top-errors`,
         description: `URIs of ${name} answering most 4xx/5xx at the edge since yesterday`,
@@ -483,7 +489,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
       archive: this.bucket,
       results: this.queryResultsBucket,
       encryptionKey: this.encryptionKey,
-      databaseName: glueName(`${this.database.ref}_${name}`),
+      databaseName: glueName(`${this.databaseLiteralName}_${name}`),
       workGroup: this.workGroup,
       account,
       queryNamePrefix: `${name}-`,
@@ -492,7 +498,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
   }
 
   /** @internal */
-  public _writer(host: Construct, prefix: string, account: string | undefined, onCloudFront?: (name: string) => void): ArchiveWriter {
+  public _writer(host: Construct, prefix: string, onCloudFront?: (name: string) => void): ArchiveWriter {
     return new ArchiveWriter(host, {
       bucket: this.bucket,
       prefix,
@@ -501,39 +507,85 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
       objectLock: this.objectLockRetention !== undefined,
       owner: this,
       region: Stack.of(this).region,
-      account,
       logGroupEncryptionKey: this.logEncryptionKey,
       onCloudFront,
     });
   }
 
-  /** @internal Let a system's account write its logs under its prefix. */
+  /**
+   * @internal Let an account's sources write under a share's prefix, for a share imported with
+   * `fromArchiveAttributes` (in that account, or in this one from another app).
+   */
   public _allowAccount(prefix: string, account: string): void {
+    if (!Token.isUnresolved(account) && !/^\d{12}$/.test(account)) {
+      throw invalid(this.node.path, 'addSystem.account', account, 'an AWS account id has 12 digits', 'Give the account id of the system, e.g. \'222222222222\'.');
+    }
+    const sid = `${sidPart(prefix)}${Token.isUnresolved(account) ? '' : account}`;
     const principal = new iam.AccountPrincipal(account);
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: `AllowAlbAccessLogs${sidPart(prefix)}${account}`,
-      principals: [albLogWriterPrincipals(this)],
+      sid: `AllowAlbAccessLogs${sid}`,
+      principals: [this.albWriters()],
       actions: ['s3:PutObject'],
       resources: [this.bucket.arnForObjects(`${prefix}${PREFIXES.alb}/AWSLogs/${account}/*`)],
     }));
     this.allowDelivery(`${prefix}${PREFIXES.vpcFlowLogs}/AWSLogs/aws-account-id=${account}/*`, account);
+    // S3 delivers server access logs only within an account: this lets an import of this account in.
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: `AllowAccessLogs${sid}`,
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects(`${prefix}${PREFIXES.s3AccessLogs}/*`)],
+      conditions: { StringEquals: { 'aws:SourceAccount': account } },
+    }));
     // Firehose streams of that account write as their roles, which that account's IAM scopes.
     const cw = `${prefix}${PREFIXES.cloudWatchLogs}`;
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: `AllowFirehose${sidPart(prefix)}${account}`,
+      sid: `AllowFirehose${sid}`,
       principals: [principal],
-      actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListBucketMultipartUploads', 's3:PutObject'],
+      actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
       resources: [this.bucket.arnForObjects(`${cw}/*`), this.bucket.arnForObjects(`${cw}-errors/*`)],
     }));
-    // Firehose lists the bucket; CloudFront standard logging reads and sets the bucket ACL.
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: `AllowBucketAccess${sidPart(prefix)}${account}`,
+      sid: `AllowFirehoseBucket${sid}`,
       principals: [principal],
-      actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:GetBucketAcl', 's3:PutBucketAcl'],
+      actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
       resources: [this.bucket.bucketArn],
     }));
-    this._allowCloudFrontLogs();
-    this.encryptionKey?.grant(principal, 'kms:GenerateDataKey*', 'kms:Decrypt', 'kms:Encrypt', 'kms:DescribeKey');
+    // CloudFront's standard logs need FULL_CONTROL in the bucket's ACL, which a policy cannot give
+    // another account: an import in another account sends them to a bucket of its own.
+    const ownAccount = [Aws.ACCOUNT_ID, Stack.of(this).account].some((a) => Token.compareStrings(account, a) === TokenComparison.SAME);
+    if (ownAccount) {
+      this._allowCloudFrontLogs();
+    }
+    if (this.encryptionKey) {
+      // Only through S3, and (with a bucket name to name it by, without a cycle) only for this
+      // bucket: with bucket keys, S3's encryption context is the bucket's ARN.
+      const name = this.bucketNameLiteral;
+      const keyUse = {
+        'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com`,
+        ...(name ? { 'kms:EncryptionContext:aws:s3:arn': `arn:${Aws.PARTITION}:s3:::${name}` } : {}),
+      };
+      this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+        sid: `AllowFirehose${sid}`,
+        principals: [principal],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt', 'kms:Encrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: keyUse },
+      }));
+      this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+        sid: `AllowLogDeliveryToEncrypt${sid}`,
+        principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }));
+    }
+  }
+
+  /** ELB's log writers in the archive's Region, made once: an env-agnostic archive makes a mapping for them. */
+  private albWriters(): iam.IPrincipal {
+    this.albWriterPrincipals ??= albLogWriterPrincipals(this);
+    return this.albWriterPrincipals;
   }
 
   /** @internal (ArchiveOwner) */
@@ -542,7 +594,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
     this.albPrefixesAllowed.add(prefix);
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: `AllowAlbAccessLogs${sidPart(prefix)}`,
-      principals: [albLogWriterPrincipals(this)],
+      principals: [this.albWriters()],
       actions: ['s3:PutObject'],
       resources: [this.bucket.arnForObjects(`${prefix}${PREFIXES.alb}/AWSLogs/${Aws.ACCOUNT_ID}/*`)],
     }));
@@ -591,9 +643,10 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
   }
 }
 
-/** Statement ids allow letters and digits only. */
+/** Statement ids allow letters and digits only: `shop-1/` is `ShopX1`, apart from `shop1/`. */
 function sidPart(prefix: string): string {
-  return prefix.split(/[^A-Za-z0-9]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  const name = prefix.replace(/\/$/, '').replace(/-/g, 'X');
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 function layoutUnder(prefix: string): LogLayout {
@@ -660,7 +713,7 @@ class LogArchiveSystem extends Construct implements ILogArchive {
     const queries = archive._systemQueries(this, name, options.account);
     this.glueDatabaseName = queries.database.ref;
     this.workGroupName = archive.workGroupName;
-    this.writer = archive._writer(this, this.logPrefix, undefined, (cf) => {
+    this.writer = archive._writer(this, this.logPrefix, (cf) => {
       new athena.CfnNamedQuery(this, `QueryCloudFrontErrors-${cf}`, {
         name: `${name}-cloudfront-${cf}-top-errors`,
         description: `URIs of ${cf} answering most 4xx/5xx at the edge since yesterday`,
@@ -728,7 +781,8 @@ class ImportedLogArchive extends Construct implements ILogArchive {
       objectLock: false,
       region: attrs.region ?? stack.region,
       account: attrs.account,
-      serverAccessLogsBucket: attrs.serverAccessLogsBucket,
+      localLogsBucket: attrs.localLogsBucket,
+      logGroupEncryptionKey: attrs.logEncryptionKey,
     });
   }
 

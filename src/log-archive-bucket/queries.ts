@@ -16,6 +16,8 @@ export interface LogLayout {
 
 export interface LogQueryResources {
   readonly database: glue.CfnDatabase;
+  /** The database's name as written (a literal, unlike `database.ref`). */
+  readonly databaseName: string;
   readonly albTable: glue.CfnTable;
   readonly cloudFrontTable: glue.CfnTable;
   readonly vpcFlowLogsTable: glue.CfnTable;
@@ -246,5 +248,5 @@ WHERE ${today} AND lower(json_extract_scalar(message, '$.level')) IN ('error', '
 ORDER BY 1 DESC LIMIT 100;`),
   ];
 
-  return { database, albTable, cloudFrontTable, vpcFlowLogsTable, cloudWatchLogsTable, workGroup, namedQueries };
+  return { database, databaseName, albTable, cloudFrontTable, vpcFlowLogsTable, cloudWatchLogsTable, workGroup, namedQueries };
 }

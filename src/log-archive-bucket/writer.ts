@@ -1,5 +1,5 @@
 import {
-  Aws, Duration, FeatureFlags, Names, RemovalPolicy, Stack, Token,
+  Aws, Duration, FeatureFlags, Names, RemovalPolicy, Stack, Token, TokenComparison,
   aws_cloudfront as cloudfront, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam,
   aws_kinesisfirehose as firehose, aws_kms as kms, aws_logs as logs, aws_logs_destinations as destinations, aws_s3 as s3,
   cx_api as cxapi,
@@ -42,7 +42,8 @@ export interface ArchiveWriterOptions {
   /** Account of the archive bucket, when it may differ from the senders'. */
   readonly account?: string;
   readonly logGroupEncryptionKey?: kms.IKey;
-  readonly serverAccessLogsBucket?: s3.IBucket;
+  /** A bucket of the sending account, for the sources AWS delivers only within an account. */
+  readonly localLogsBucket?: s3.IBucket;
   /** Called for each new CloudFront log folder (named queries). */
   readonly onCloudFront?: (name: string) => void;
 }
@@ -90,7 +91,7 @@ export class ArchiveWriter {
     loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
     loadBalancer.setAttribute('access_logs.s3.bucket', this.o.bucket.bucketName);
     loadBalancer.setAttribute('access_logs.s3.prefix', `${this.o.prefix}${PREFIXES.alb}`);
-    this.explainImportedTarget(loadBalancer, 'elbv2_logging_enabled_check', 'Access logging is on');
+    this.explainImportedTarget(loadBalancer, this.o.bucket, 'elbv2_logging_enabled_check', 'Access logging is on');
     // ELB checks that it can write when the attribute is set: the policy must exist first.
     if (this.o.owner) loadBalancer.node.addDependency(this.o.owner.bucket.policy!);
   }
@@ -114,15 +115,22 @@ export class ArchiveWriter {
     }
     this.cloudFrontNames.add(name);
     const prefix = `${this.o.prefix}${PREFIXES.cloudFront}/${name}/`;
-    this.o.owner?._allowCloudFrontLogs();
+    // Standard logs need FULL_CONTROL in the bucket's ACL, which only the bucket's own account has.
+    const target = this.localTarget(distribution, 'addCloudFrontDistribution',
+      'CloudFront standard logs need FULL_CONTROL in the bucket\'s ACL, which a bucket policy cannot give another account') ?? this.o.bucket;
+    if (target === this.o.bucket) {
+      this.o.owner?._allowCloudFrontLogs();
+    } else if (target instanceof s3.Bucket) {
+      (target.node.defaultChild as s3.CfnBucket).ownershipControls = { rules: [{ objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED }] };
+    }
     const cfnDistribution = distribution.node.defaultChild as cloudfront.CfnDistribution;
     cfnDistribution.addPropertyOverride('DistributionConfig.Logging', {
-      Bucket: this.o.bucket.bucketRegionalDomainName,
+      Bucket: target.bucketRegionalDomainName,
       Prefix: prefix,
       IncludeCookies: options.includeCookies ?? false,
     });
     if (this.o.owner) distribution.node.addDependency(this.o.owner.bucket);
-    this.explainImportedTarget(distribution, 'cloudfront_access_logs_enabled_check', 'Standard logging is on');
+    this.explainImportedTarget(distribution, target, 'cloudfront_access_logs_enabled_check', 'Standard logging is on');
     acknowledge(distribution, [{
       id: 'AwsSolutions-CFR3',
       reason: 'Standard logging is on: LogArchiveBucket sets DistributionConfig.Logging through an override that rule packs do not read.',
@@ -180,19 +188,23 @@ export class ArchiveWriter {
     }
     this.serverAccessLogSources.add(key);
     const prefix = `${this.o.prefix}${PREFIXES.s3AccessLogs}/${key}/`;
-    const sourceAccount = Stack.of(source).account;
-    const otherAccount = this.o.account !== undefined && this.o.account !== sourceAccount;
-    if (otherAccount) {
-      if (!this.o.serverAccessLogsBucket) {
-        throw invalid(path, 'addServerAccessLogsSource', source.node.path,
-          `S3 delivers server access logs only to a bucket of the source's account, and the archive is in account ${this.o.account}`,
-          'Give serverAccessLogsBucket (a bucket of the sending account) to LogArchiveBucket.fromArchiveAttributes.');
-      }
-      enableServerAccessLogs(source, this.o.serverAccessLogsBucket, prefix, true);
-      return;
+    const target = this.localTarget(source, 'addServerAccessLogsSource', 'S3 delivers server access logs only to a bucket of the source\'s account')
+      ?? this.o.bucket;
+    enableServerAccessLogs(source, target, prefix, Stack.of(source) === Stack.of(target));
+    this.explainImportedTarget(source, target, 's3_bucket_logging_enabled_check', 'Server access logging is on');
+  }
+
+  /**
+   * The sending account's own bucket, when the archive is in another account (or may be: an
+   * env-agnostic sender is not assumed to be in the archive's account); undefined otherwise.
+   */
+  private localTarget(sender: IConstruct, method: string, rule: string): s3.IBucket | undefined {
+    if (this.o.account === undefined || Token.compareStrings(this.o.account, Stack.of(sender).account) === TokenComparison.SAME) return undefined;
+    if (!this.o.localLogsBucket) {
+      throw invalid(this.host.node.path, method, sender.node.path, `${rule}, and the archive is in account ${this.o.account}`,
+        'Give localLogsBucket (a bucket of the sending account) to LogArchiveBucket.fromArchiveAttributes.');
     }
-    enableServerAccessLogs(source, this.o.bucket, prefix, deploymentOf(source) === deploymentOf(this.o.bucket));
-    this.explainImportedTarget(source, 's3_bucket_logging_enabled_check', 'Server access logging is on');
+    return this.o.localLogsBucket;
   }
 
   public addLogGroup(logGroup: logs.ILogGroup, options: LogGroupArchiveOptions = {}): logs.SubscriptionFilter {
@@ -221,11 +233,11 @@ export class ArchiveWriter {
    * Control Tower rule accepts only a literal name or a reference inside the template: say so on
    * the sender.
    */
-  private explainImportedTarget(sender: IConstruct, rule: string, what: string): void {
-    if (!Token.isUnresolved(this.o.bucket.bucketName) || deploymentOf(sender) === deploymentOf(this.o.bucket)) return;
+  private explainImportedTarget(sender: IConstruct, target: s3.IBucket, rule: string, what: string): void {
+    if (!Token.isUnresolved(target.bucketName) || deploymentOf(sender) === deploymentOf(target)) return;
     suppressGuard(sender, [{
       rule,
-      reason: `${what}: its bucket is the log archive of another stack, named through Fn::ImportValue, which the rule does not follow.`,
+      reason: `${what}: its bucket is in another stack, named through Fn::ImportValue, which the rule does not follow.`,
     }]);
   }
 

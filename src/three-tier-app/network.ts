@@ -132,7 +132,7 @@ export interface NetworkProps {
    */
   readonly interfaceEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
   /**
-   * Archive that receives the VPC flow logs (all traffic, Parquet, hourly partitions).
+   * Archive that receives the VPC flow logs (all traffic, plain text, daily Hive partitions).
    * @default - no flow logs
    */
   readonly logArchive?: ILogArchive;
