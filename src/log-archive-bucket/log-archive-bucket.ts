@@ -696,14 +696,30 @@ function grantAthenaQuery(grantee: iam.IGrantable, stack: Stack, o: QueryGrantOp
   return grant;
 }
 
+/** A share or an import: every source goes through its writer. */
+abstract class ArchiveView extends Construct {
+  protected abstract readonly writer: ArchiveWriter;
+
+  public addApplicationLoadBalancer(loadBalancer: elbv2.ApplicationLoadBalancer): void { this.writer.addApplicationLoadBalancer(loadBalancer); }
+  public addCloudFrontDistribution(distribution: cloudfront.Distribution, options?: CloudFrontLogOptions): string {
+    return this.writer.addCloudFrontDistribution(distribution, options);
+  }
+  public addVpcFlowLogs(vpc: ec2.IVpc, options?: VpcFlowLogOptions): ec2.FlowLog { return this.writer.addVpcFlowLogs(vpc, options); }
+  public addServerAccessLogsSource(source: s3.Bucket): void { this.writer.addServerAccessLogsSource(source); }
+  public addLogGroup(logGroup: logs.ILogGroup, options?: LogGroupArchiveOptions): logs.SubscriptionFilter {
+    return this.writer.addLogGroup(logGroup, options);
+  }
+  public grantRead(grantee: iam.IGrantable, objectsKeyPattern?: string): iam.Grant { return this.writer.grantRead(grantee, objectsKeyPattern); }
+}
+
 /** One system's share of a `LogArchiveBucket` (`addSystem`). */
-class LogArchiveSystem extends Construct implements ILogArchive {
+class LogArchiveSystem extends ArchiveView implements ILogArchive {
   public readonly bucket: s3.IBucket;
   public readonly logPrefix: string;
   public readonly encryptionKey?: kms.IKey;
   public readonly glueDatabaseName: string;
   public readonly workGroupName: string;
-  private readonly writer: ArchiveWriter;
+  protected readonly writer: ArchiveWriter;
 
   constructor(private readonly archive: LogArchiveBucket, name: string, options: LogArchiveSystemOptions) {
     super(archive, `System-${name}`);
@@ -725,16 +741,6 @@ class LogArchiveSystem extends Construct implements ILogArchive {
     if (options.account !== undefined) archive._allowAccount(this.logPrefix, options.account);
   }
 
-  public addApplicationLoadBalancer(loadBalancer: elbv2.ApplicationLoadBalancer): void { this.writer.addApplicationLoadBalancer(loadBalancer); }
-  public addCloudFrontDistribution(distribution: cloudfront.Distribution, options?: CloudFrontLogOptions): string {
-    return this.writer.addCloudFrontDistribution(distribution, options);
-  }
-  public addVpcFlowLogs(vpc: ec2.IVpc, options?: VpcFlowLogOptions): ec2.FlowLog { return this.writer.addVpcFlowLogs(vpc, options); }
-  public addServerAccessLogsSource(source: s3.Bucket): void { this.writer.addServerAccessLogsSource(source); }
-  public addLogGroup(logGroup: logs.ILogGroup, options?: LogGroupArchiveOptions): logs.SubscriptionFilter {
-    return this.writer.addLogGroup(logGroup, options);
-  }
-  public grantRead(grantee: iam.IGrantable, objectsKeyPattern?: string): iam.Grant { return this.writer.grantRead(grantee, objectsKeyPattern); }
   public grantQuery(grantee: iam.IGrantable): iam.Grant {
     return grantAthenaQuery(grantee, Stack.of(this), {
       workGroupName: this.workGroupName,
@@ -747,11 +753,11 @@ class LogArchiveSystem extends Construct implements ILogArchive {
 }
 
 /** A central archive defined elsewhere (`LogArchiveBucket.fromArchiveAttributes`). */
-class ImportedLogArchive extends Construct implements ILogArchive {
+class ImportedLogArchive extends ArchiveView implements ILogArchive {
   public readonly bucket: s3.IBucket;
   public readonly logPrefix: string;
   public readonly encryptionKey?: kms.IKey;
-  private readonly writer: ArchiveWriter;
+  protected readonly writer: ArchiveWriter;
 
   constructor(scope: Construct, id: string, private readonly attrs: LogArchiveAttributes) {
     super(scope, id);
@@ -786,15 +792,6 @@ class ImportedLogArchive extends Construct implements ILogArchive {
     });
   }
 
-  public addApplicationLoadBalancer(loadBalancer: elbv2.ApplicationLoadBalancer): void { this.writer.addApplicationLoadBalancer(loadBalancer); }
-  public addCloudFrontDistribution(distribution: cloudfront.Distribution, options?: CloudFrontLogOptions): string {
-    return this.writer.addCloudFrontDistribution(distribution, options);
-  }
-  public addVpcFlowLogs(vpc: ec2.IVpc, options?: VpcFlowLogOptions): ec2.FlowLog { return this.writer.addVpcFlowLogs(vpc, options); }
-  public addServerAccessLogsSource(source: s3.Bucket): void { this.writer.addServerAccessLogsSource(source); }
-  public addLogGroup(logGroup: logs.ILogGroup, options?: LogGroupArchiveOptions): logs.SubscriptionFilter {
-    return this.writer.addLogGroup(logGroup, options);
-  }
   public get glueDatabaseName(): string {
     if (this.attrs.glueDatabaseName === undefined) {
       throw invalid(this.node.path, 'glueDatabaseName', undefined, 'it was not given when the archive was imported', 'Give glueDatabaseName to fromArchiveAttributes.');
@@ -809,7 +806,6 @@ class ImportedLogArchive extends Construct implements ILogArchive {
     return this.attrs.workGroupName;
   }
 
-  public grantRead(grantee: iam.IGrantable, objectsKeyPattern?: string): iam.Grant { return this.writer.grantRead(grantee, objectsKeyPattern); }
   public grantQuery(grantee: iam.IGrantable): iam.Grant {
     const { glueDatabaseName, workGroupName, queryResultsBucketName, account } = this.attrs;
     if (!glueDatabaseName || !workGroupName || !queryResultsBucketName) {
