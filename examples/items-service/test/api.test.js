@@ -41,11 +41,31 @@ for (const backend of BACKENDS) {
       assert.equal(replaced.body.createdAt, created.body.createdAt);
 
       const deleted = await call(base, 'DELETE', `/items/${created.body.id}`);
-      assert.equal(deleted.status, 204);
-      assert.equal(deleted.text, '');
+      assert.equal(deleted.status, 200);
+      assert.deepEqual(deleted.body, { id: created.body.id, deleted: true });
       assert.equal((await call(base, 'GET', `/items/${created.body.id}`)).status, 404);
       assert.equal((await call(base, 'DELETE', `/items/${created.body.id}`)).status, 404);
       assert.equal((await call(base, 'PUT', `/items/${created.body.id}`, { name: 'x' })).status, 404);
+    });
+
+    it('speaks the contract the users\' clients expect: their own ids, 201 on create, 200 on read, update and delete', async () => {
+      const one = `1-${backend.name}`; // the client's own short id (unique per backend in this shared database)
+      const created = await call(base, 'POST', '/items', { id: one, name: 'Item One' });
+      assert.equal(created.status, 201);
+      assert.equal(created.body.id, one);
+      assert.equal(created.headers.get('location'), `/api/items/${one}`);
+      assert.equal((await call(base, 'GET', `/items/${one}`)).status, 200);
+      assert.equal((await call(base, 'GET', `/items/${one}`)).body.name, 'Item One');
+      assert.equal((await call(base, 'PUT', `/items/${one}`, { name: 'Item One, renamed' })).status, 200);
+      assert.equal((await call(base, 'POST', '/items', { id: one, name: 'again' })).status, 409, 'a taken id stays a 409');
+      const deleted = await call(base, 'DELETE', `/items/${one}`);
+      assert.equal(deleted.status, 200);
+      assert.deepEqual(deleted.body, { id: one, deleted: true });
+      // Ids are case-sensitive, URL-safe as they are, up to 64 characters.
+      for (const id of ['A', 'a', 'sku_42.v2~x', 'x'.repeat(64)]) {
+        assert.equal((await call(base, 'POST', '/items', { id, name: id })).status, 201, id);
+        assert.equal((await call(base, 'GET', `/items/${id}`)).body.name, id);
+      }
     });
 
     it('answers 409 for a duplicate id and for a stale version', async () => {
@@ -87,17 +107,23 @@ for (const backend of BACKENDS) {
         ['POST', '/items', { name: 'x', quantity: 1.5 }],
         ['POST', '/items', { name: 'x', tags: ['a', 'a'] }],
         ['POST', '/items', { name: 'x', colour: 'red' }],
-        ['POST', '/items', { id: 'not-a-uuid', name: 'x' }],
+        ['POST', '/items', { id: 'has space', name: 'x' }],
+        ['POST', '/items', { id: '', name: 'x' }],
+        ['POST', '/items', { id: '.hidden', name: 'x' }],
+        ['POST', '/items', { id: 'x'.repeat(65), name: 'x' }],
+        ['POST', '/items', { id: 1, name: 'x' }],
         ['POST', '/items', [{ name: 'x' }]],
         ['POST', '/items', 'null'],
         ['PUT', `/items/${crypto.randomUUID()}`, { name: 'x', version: 0 }],
-        ['GET', '/items/not-a-uuid'],
+        ['GET', `/items/${'x'.repeat(65)}`],
+        ['GET', '/items/a%2Fb'],
+        ['GET', '/items/.hidden'],
         ['GET', '/items/%E0%A4%A'],
         ['GET', '/items?limit=0'],
         ['GET', '/items?limit=101'],
         ['GET', '/items?limit=abc'],
         ['GET', '/items?cursor=%%%'],
-        ['GET', `/items?cursor=${Buffer.from('{"pk":"x"}').toString('base64url')}`],
+        ['GET', `/items?cursor=${Buffer.from('{"pk":"has space"}').toString('base64url')}`],
         ['GET', `/items?cursor=${Buffer.from('{"c":"2026-13-45 99:99:99","i":"00000000-0000-4000-8000-000000000000"}').toString('base64url')}`],
         ['GET', '/items?sort=name'],
       ];

@@ -27,7 +27,7 @@ describe('load scenario', () => {
           items.set(item.id, item);
           return reply(201, item);
         }
-        if (req.method === 'DELETE') return reply(Number(id) % 4 === 0 ? 500 : 204); // every 4th delete fails
+        if (req.method === 'DELETE') return reply(Number(id) % 4 === 0 ? 500 : 200, { id, deleted: true }); // every 4th delete fails
         if (req.method === 'PUT') return reply(JSON.parse(body).version === 1 ? 200 : 409, items.get(id));
         return reply(200, req.url.includes('?') ? { items: [] } : items.get(id));
       });
