@@ -74,6 +74,7 @@ func build(app awscdk.App, examples string) {
 			Environment:     &map[string]*string{"ITEMS_STORE": jsii.String("postgres"), "BASE_PATH": jsii.String("/api")},
 			PathPatterns:    jsii.Strings("/api/*"),
 			Prometheus:      &cdkthreetier.PrometheusOptions{},
+			EnableExecuteCommand: jsii.Bool(true),
 		}},
 	})
 	// quickstart:end

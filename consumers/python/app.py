@@ -74,6 +74,7 @@ def build(app: App) -> None:
             environment={"ITEMS_STORE": "postgres", "BASE_PATH": "/api"},
             path_patterns=["/api/*"],
             prometheus=PrometheusOptions(),
+            enable_execute_command=True,
         )],
     )
     # quickstart:end

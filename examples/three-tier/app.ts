@@ -40,6 +40,8 @@ export function createApp(app: App = new App()): App {
       ...(image ? { image } : {}),
       pathPatterns: ['/api/*'],
       prometheus: {}, // an ADOT sidecar scrapes /metrics into Amazon Managed Service for Prometheus
+      // Audited ECS Exec: sessions encrypted with KMS, logged to a log group that streams into the archive.
+      enableExecuteCommand: true,
     }],
   });
   const items = system.appTier.services[0];

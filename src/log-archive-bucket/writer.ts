@@ -7,7 +7,7 @@ import {
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { CloudFrontLogOptions, LogGroupArchiveOptions, VpcFlowLogOptions } from './archive';
-import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
+import { acknowledge, inCompliancePacks, nagResourceText, suppressGuard } from '../private/nag';
 import { invalid } from '../private/validate';
 
 /** Key prefixes of each source, below a system's prefix. */
@@ -328,24 +328,6 @@ export class ArchiveWriter {
     this.subscriptionRole = subscriptionRole.withoutPolicyUpdates();
     return this.deliveryStream;
   }
-}
-
-/**
- * A resource ARN the way cdk-nag prints it in a finding id: references as `<Id.Attr>` and
- * pseudo parameters as `<AWS::Partition>`.
- */
-export function nagResourceText(scope: IConstruct, value: string): string {
-  const text = (v: unknown): string => {
-    if (typeof v === 'string') return v;
-    if (v && typeof v === 'object') {
-      const o = v as Record<string, any>;
-      if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(text).join(o['Fn::Join'][0]);
-      if (o.Ref) return `<${o.Ref}>`;
-      if (o['Fn::GetAtt']) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-    }
-    return JSON.stringify(v);
-  };
-  return text(Stack.of(scope).resolve(value));
 }
 
 /**

@@ -17,6 +17,7 @@ import { ChatbotSlackChannel } from './slack-channel';
 import { ILogArchive } from '../log-archive-bucket';
 import { ec2Description } from '../private/cfn-text';
 import { newServiceCluster } from '../private/cluster';
+import { ExecAudit } from '../private/exec-audit';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { alarmTopicFor, routeEcsEvents, subscribeSlack } from '../private/notifications';
 import { defaultPrivateSubnets } from '../private/subnets';
@@ -357,7 +358,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       this.cluster = props.cluster;
       if (spotShare > 0 && props.cluster instanceof ecs.Cluster) props.cluster.enableFargateCapacityProviders();
     } else {
-      this.cluster = newServiceCluster(this, props.vpc);
+      this.cluster = newServiceCluster(this, props.vpc, { encryptionKey: props.logEncryptionKey, logArchive: props.logArchive });
     }
     const vpc = props.vpc ?? this.cluster.vpc;
 
@@ -463,6 +464,9 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
 
     // Service
     const subnets = props.vpcSubnets ?? defaultPrivateSubnets(vpc);
+    // In a cluster of ours Exec is audited, and we grant exactly what that needs (CDK's own grants
+    // would add log writes to every log group of the account).
+    const execAudit = props.enableExecuteCommand ? ExecAudit.of(this.cluster) : undefined;
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
@@ -476,7 +480,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
         ? { alarmNames: deploymentAlarmNames, behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM }
         : undefined,
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? SERVICE_DEFAULTS.healthCheckGracePeriod,
-      enableExecuteCommand: props.enableExecuteCommand,
+      enableExecuteCommand: props.enableExecuteCommand && !execAudit,
       securityGroups: [this.securityGroup],
       vpcSubnets: subnets,
       assignPublicIp: false,
@@ -532,6 +536,13 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       Annotations.of(this).addWarningV2('cdk-three-tier:nonRootScratch',
         `Scratch volumes on Fargate are owned by root; user '${props.user}' can write to ${writable.join(', ')} only if the image ` +
         'creates those directories with its ownership (a VOLUME in the Dockerfile).');
+    }
+    if (execAudit) {
+      (this.service.node.defaultChild as ecs.CfnService).enableExecuteCommand = true;
+      execAudit.grantSessions(this.taskDefinition.taskRole);
+    } else if (props.enableExecuteCommand) {
+      Annotations.of(this).addWarningV2('cdk-three-tier:execNotAudited',
+        'ECS Exec is on in a cluster this library did not create: set its executeCommandConfiguration (a KMS key, session logging) to audit the sessions.');
     }
     if (props.enableExecuteCommand && subnets.subnetType === ec2.SubnetType.PRIVATE_ISOLATED) {
       Annotations.of(this).addWarningV2('cdk-three-tier:execWithoutNat',

@@ -1,4 +1,4 @@
-import { CfnResource, Validations } from 'aws-cdk-lib';
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** A rule-pack finding that a construct means to have, and why. */
@@ -96,4 +96,22 @@ export function suppressGuard(construct: IConstruct, suppressions: GuardSuppress
   const existing: string[] = (resource.getMetadata('guard') as { SuppressedRules?: string[] } | undefined)?.SuppressedRules ?? [];
   const rules = [...existing, ...suppressions.map((s) => s.rule).filter((r) => !existing.includes(r))];
   resource.addMetadata('guard', { SuppressedRules: rules });
+}
+
+/**
+ * A resource ARN the way cdk-nag prints it in a finding id: references as `<Id.Attr>` and
+ * pseudo parameters as `<AWS::Partition>`.
+ */
+export function nagResourceText(scope: IConstruct, value: string): string {
+  const text = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, any>;
+      if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(text).join(o['Fn::Join'][0]);
+      if (o.Ref) return `<${o.Ref}>`;
+      if (o['Fn::GetAtt']) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
+    }
+    return JSON.stringify(v);
+  };
+  return text(Stack.of(scope).resolve(value));
 }

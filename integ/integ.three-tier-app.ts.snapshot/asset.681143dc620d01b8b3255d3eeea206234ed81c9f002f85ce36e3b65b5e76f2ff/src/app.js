@@ -89,7 +89,8 @@ export function createHandler({ store, metrics, log, config, state }) {
       if (req.method === 'PUT') return send(res, 200, await store.replace(id, parseReplace(await readJson(req, config.maxBodyBytes))));
       if (req.method === 'DELETE') {
         await store.delete(id);
-        return send(res, 204);
+        // 200 with a body, as the users' clients expect (not 204).
+        return send(res, 200, { id, deleted: true });
       }
       throw methodNotAllowed('GET, PUT, DELETE');
     },

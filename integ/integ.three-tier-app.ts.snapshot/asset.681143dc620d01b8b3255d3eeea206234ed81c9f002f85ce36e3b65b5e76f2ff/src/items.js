@@ -10,14 +10,18 @@ const fields = {
   tags: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 50 } },
 };
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+/**
+ * An item id: 1-64 letters, digits, '-', '_', '.' or '~' (URL-safe as they are), not starting with
+ * '.'; case-sensitive. Clients may choose one (`"1"`, `"sku-42"`); the service generates a UUID otherwise.
+ */
+export const ITEM_ID = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,63}$/;
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 const createSchema = ajv.compile({
   type: 'object',
   additionalProperties: false,
   required: ['name'],
-  properties: { ...fields, id: { type: 'string', pattern: UUID.source } },
+  properties: { ...fields, id: { type: 'string', pattern: ITEM_ID.source } },
 });
 const replaceSchema = ajv.compile({
   type: 'object',
@@ -49,7 +53,7 @@ function content(body) {
 
 export function parseCreate(body) {
   check(createSchema, body);
-  return { id: body.id?.toLowerCase(), ...content(body) };
+  return { id: body.id, ...content(body) };
 }
 
 export function parseReplace(body) {
@@ -58,8 +62,8 @@ export function parseReplace(body) {
 }
 
 export function parseId(raw) {
-  if (!UUID.test(raw)) throw badRequest('Item id must be a UUID');
-  return raw.toLowerCase();
+  if (!ITEM_ID.test(raw)) throw badRequest('Item id must be 1-64 letters, digits, \'-\', \'_\', \'.\' or \'~\', not starting with \'.\'');
+  return raw;
 }
 
 export function parseListQuery(params) {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { badRequest, conflict, NETWORK_ERROR_CODES, notFound, StoreUnavailableError } from '../errors.js';
-import { encodeCursor, UUID } from '../items.js';
+import { encodeCursor, ITEM_ID } from '../items.js';
 
 const UNAVAILABLE_NAMES = new Set(['TimeoutError', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded',
   'InternalServerError', 'ServiceUnavailable', 'ResourceNotFoundException']);
@@ -154,7 +154,7 @@ export class DynamoDbStore {
 
   /** A paginated Scan: DynamoDB returns items in hash order, so pages are not sorted by time. */
   async list({ limit, cursor }) {
-    if (cursor && (typeof cursor.pk !== 'string' || !UUID.test(cursor.pk) || Object.keys(cursor).length !== 1)) {
+    if (cursor && (typeof cursor.pk !== 'string' || !ITEM_ID.test(cursor.pk) || Object.keys(cursor).length !== 1)) {
       throw badRequest('cursor is not one this service returned');
     }
     const items = [];
