@@ -144,6 +144,7 @@ describe('network of a ThreeTierApp', () => {
     const services = JSON.stringify(resourcesOf(t, 'AWS::EC2::VPCEndpoint').map(([, r]) => r.Properties.ServiceName));
     expect(services).toContain('aps-workspaces');
     expect(services).toContain('ssmmessages');
+    expect(services).toContain('.kms"'); // the audited session channel is KMS-encrypted
   });
 
   test('gateway endpoints for S3 and DynamoDB with NAT too', () => {

@@ -546,7 +546,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
     }
     if (props.enableExecuteCommand && subnets.subnetType === ec2.SubnetType.PRIVATE_ISOLATED) {
       Annotations.of(this).addWarningV2('cdk-three-tier:execWithoutNat',
-        'ECS Exec from isolated subnets needs an ssmmessages interface endpoint in the VPC.');
+        'ECS Exec from isolated subnets needs ssmmessages and kms interface endpoints in the VPC.');
     }
   }
 

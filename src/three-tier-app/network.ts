@@ -272,7 +272,11 @@ export class Network extends Construct {
       return;
     }
     if (options.prometheus) this.addInterfaceEndpoint('Prometheus', ec2.InterfaceVpcEndpointAwsService.PROMETHEUS_WORKSPACES);
-    if (options.enableExecuteCommand) this.addInterfaceEndpoint('SsmMessages', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
+    if (options.enableExecuteCommand) {
+      this.addInterfaceEndpoint('SsmMessages', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
+      // The session channel is encrypted with a KMS key (audited Exec): the agent decrypts through KMS.
+      this.addInterfaceEndpoint('Kms', ec2.InterfaceVpcEndpointAwsService.KMS);
+    }
     if (options.image instanceof ecs.RepositoryImage) {
       warn('registryImageWithoutNat', 'Without NAT the tasks can pull images from ECR in this region only; a Docker Hub or ' +
         'public.ecr.aws image cannot start. Use ContainerImage.fromAsset or fromEcrRepository.');
