@@ -95,3 +95,12 @@ describe('a ThreeTierApp with Exec on one service (production)', () => {
     expect(JSON.stringify(taskRoleStatements(t, 'AppOrdersTaskDefinitionTaskRole'))).not.toContain('ssmmessages');
   });
 });
+
+test('the Exec agent runs as root: its scratch paths never make a non-root warning, the user\'s own still do', () => {
+  const quiet = newStack();
+  const { service } = defaultService(quiet, { enableExecuteCommand: true, user: '1000:1000', scratchPaths: [] });
+  Annotations.fromStack(quiet).hasNoWarning(`/${service.node.path}`, Match.stringLikeRegexp('Scratch volumes on Fargate'));
+  const loud = newStack();
+  const made = defaultService(loud, { enableExecuteCommand: true, user: '1000:1000', scratchPaths: ['/tmp'] });
+  Annotations.fromStack(loud).hasWarning(`/${made.service.node.path}`, Match.stringLikeRegexp("user '1000:1000' can write to /tmp only if"));
+});

@@ -532,9 +532,12 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
         'Tasks run in isolated subnets: the VPC needs interface endpoints for ECR (api, dkr), CloudWatch Logs and Secrets Manager, ' +
         'an S3 gateway endpoint, and images from ECR (public.ecr.aws has no endpoint).');
     }
-    if (props.user && readonlyRoot && writable.length > 0) {
+    // The ECS Exec agent runs as root whatever the container's user (AWS's ECS Exec considerations):
+    // its paths need no ownership of the user's.
+    const userPaths = writable.filter((p) => (props.scratchPaths ?? ['/tmp']).includes(p));
+    if (props.user && readonlyRoot && userPaths.length > 0) {
       Annotations.of(this).addWarningV2('cdk-three-tier:nonRootScratch',
-        `Scratch volumes on Fargate are owned by root; user '${props.user}' can write to ${writable.join(', ')} only if the image ` +
+        `Scratch volumes on Fargate are owned by root; user '${props.user}' can write to ${userPaths.join(', ')} only if the image ` +
         'creates those directories with its ownership (a VOLUME in the Dockerfile).');
     }
     if (execAudit) {
