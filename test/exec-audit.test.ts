@@ -2,8 +2,8 @@ import { App, Stack, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { newStack } from './fixtures';
 import { IMAGE, defaultService } from './monitored-ecs-service.fixtures';
-import { itemsService } from './three-tier-app.fixtures';
-import { CostProfile, MonitoredEcsService, ServiceLoadBalancer, ThreeTierApp } from '../src';
+import { itemsService, virginiaApp } from './three-tier-app.fixtures';
+import { CostProfile, MonitoredEcsService, ServiceLoadBalancer, ServicePlacement, ThreeTierApp } from '../src';
 
 // ECS Exec is audited wherever this library makes the cluster: the session channel is encrypted
 // with a KMS key, and every session is logged to an encrypted log group kept a year.
@@ -103,4 +103,16 @@ test('the Exec agent runs as root: its scratch paths never make a non-root warni
   const loud = newStack();
   const made = defaultService(loud, { enableExecuteCommand: true, user: '1000:1000', scratchPaths: ['/tmp'] });
   Annotations.fromStack(loud).hasWarning(`/${made.service.node.path}`, Match.stringLikeRegexp("user '1000:1000' can write to /tmp only if"));
+});
+
+test('with nested service stacks, the audit stays in the app tier\'s stack and the nested service is granted it', () => {
+  const { stack, system } = virginiaApp({
+    servicePlacement: ServicePlacement.NESTED_STACKS,
+    services: [{ ...itemsService, enableExecuteCommand: true }],
+  });
+  Template.fromStack(stack).hasResourceProperties('AWS::ECS::Cluster', { Configuration: { ExecuteCommandConfiguration: { Logging: 'OVERRIDE' } } });
+  const nested = Template.fromStack(Stack.of(system.appTier.services[0]));
+  nested.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true });
+  const actions = JSON.stringify(Object.values(nested.findResources('AWS::IAM::Policy')).map((p: any) => p.Properties.PolicyDocument));
+  for (const action of ['ssmmessages:OpenDataChannel', 'kms:Decrypt', 'logs:PutLogEvents']) expect(actions).toContain(action);
 });
