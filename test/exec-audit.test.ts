@@ -17,8 +17,12 @@ function taskRoleStatements(t: Template, prefix: string): Array<[string[], strin
 
 describe('a service with Exec in its own cluster', () => {
   const stack = newStack({ env: { region: 'us-east-1' } });
-  defaultService(stack, { enableExecuteCommand: true });
+  const { service } = defaultService(stack, { enableExecuteCommand: true });
   const t = Template.fromStack(stack);
+
+  test('the session log group is a handle of the service', () => {
+    expect(stack.resolve(service.execSessionLogGroup.logGroupName)).toEqual({ Ref: expect.stringMatching(/^ApiExecSessions/) });
+  });
 
   test('the cluster encrypts sessions with a KMS key and logs them (ExecuteCommandConfiguration)', () => {
     t.hasResourceProperties('AWS::ECS::Cluster', {
@@ -53,7 +57,8 @@ describe('a service with Exec in its own cluster', () => {
 
 test('without Exec, a cluster has no Exec configuration and no key', () => {
   const stack = newStack();
-  defaultService(stack);
+  const { service } = defaultService(stack);
+  expect(() => service.execSessionLogGroup).toThrow(/Test\/Api: execSessionLogGroup undefined is invalid: ECS Exec is off here/);
   const t = Template.fromStack(stack);
   expect(JSON.stringify(t.findResources('AWS::ECS::Cluster'))).not.toContain('ExecuteCommandConfiguration');
   expect(Object.keys(t.findResources('AWS::KMS::Key')).filter((id) => /ExecKey/.test(id))).toEqual([]);

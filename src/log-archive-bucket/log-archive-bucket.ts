@@ -164,15 +164,15 @@ export interface LogArchiveBucketProps {
  */
 export class LogArchiveBucket extends Construct implements ILogArchive {
   /** Prefix of ALB access logs. */
-  public static readonly ALB_PREFIX = 'alb';
+  public static readonly ALB_PREFIX = PREFIXES.alb;
   /** Prefix of CloudFront standard logs. */
-  public static readonly CLOUDFRONT_PREFIX = 'cloudfront';
+  public static readonly CLOUDFRONT_PREFIX = PREFIXES.cloudFront;
   /** Prefix of VPC flow logs. */
-  public static readonly VPC_FLOW_LOGS_PREFIX = 'vpc-flow-logs';
+  public static readonly VPC_FLOW_LOGS_PREFIX = PREFIXES.vpcFlowLogs;
   /** Prefix of S3 server access logs of other buckets. */
-  public static readonly S3_ACCESS_LOGS_PREFIX = 's3-access-logs';
+  public static readonly S3_ACCESS_LOGS_PREFIX = PREFIXES.s3AccessLogs;
   /** Prefix of CloudWatch Logs events delivered by Firehose. */
-  public static readonly CLOUDWATCH_LOGS_PREFIX = 'cloudwatch-logs';
+  public static readonly CLOUDWATCH_LOGS_PREFIX = PREFIXES.cloudWatchLogs;
 
   /**
    * A central archive that lives elsewhere: in another stack, another app or another account.

@@ -326,6 +326,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
   /** The Slack webhook notifier function, when `slackWebhookSecret` is set. */
   public readonly slackNotifier?: lambda.Function;
   private readonly workspace?: aps.CfnWorkspace;
+  private readonly execEnabled: boolean;
   /** The OpenTelemetry collector sidecar, when `prometheus` is set. */
   public readonly collectorContainer?: ecs.ContainerDefinition;
 
@@ -466,7 +467,8 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
     const subnets = props.vpcSubnets ?? defaultPrivateSubnets(vpc);
     // In a cluster of ours Exec is audited, and we grant exactly what that needs (CDK's own grants
     // would add log writes to every log group of the account).
-    const execAudit = props.enableExecuteCommand ? ExecAudit.of(this.cluster) : undefined;
+    this.execEnabled = props.enableExecuteCommand ?? false;
+    const execAudit = this.execEnabled ? ExecAudit.of(this.cluster) : undefined;
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
@@ -559,6 +561,19 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       throw invalid(this.node.path, 'prometheusWorkspace', undefined, 'this service scrapes no Prometheus metrics', 'Set prometheus (e.g. prometheus: {}) to get a workspace.');
     }
     return this.workspace;
+  }
+
+  /**
+   * The log group that records this service's ECS Exec sessions (kept a year, KMS-encrypted,
+   * streamed into the archive); throws unless Exec is on in a cluster this library created.
+   */
+  public get execSessionLogGroup(): logs.ILogGroup {
+    const audit = this.execEnabled ? ExecAudit.of(this.cluster) : undefined;
+    if (!audit) {
+      throw invalid(this.node.path, 'execSessionLogGroup', undefined, 'ECS Exec is off here, or its cluster was not created by this library',
+        'Set enableExecuteCommand: true, and let the service (or its ThreeTierApp) create the cluster.');
+    }
+    return audit.resources.logGroup;
   }
 
   /** The security groups of the tasks (`ec2.IConnectable`): allow other resources to reach the service or be reached by it. */
