@@ -26,6 +26,10 @@ export interface PriceTable {
   readonly alarmMetricMonth: number;
   readonly dashboardMonth: number;
   readonly hostedZoneMonth: number;
+  /** ECR storage per GB-month (basic scanning is free). */
+  readonly ecrStorageGbMonth: number;
+  /** An image's size for the ECR upper bound: images share layers, so the real figure is lower. */
+  readonly ecrImageGbUpperBound: number;
 }
 
 export function loadPrices(file = path.join(__dirname, 'prices.json')): PriceTable {
@@ -139,6 +143,16 @@ export function priceTemplates(templates: Array<{ Resources?: Resources }>, pric
     }
     for (const [id] of byType('AWS::CloudWatch::Dashboard')) add('Dashboards', id, prices.dashboardMonth);
     for (const [id] of byType('AWS::Route53::HostedZone')) add('Route 53', id, prices.hostedZoneMonth);
+    // A repository holds at most its lifecycle's image count once CI pushes: priced at that bound.
+    for (const [id, r] of byType('AWS::ECR::Repository')) {
+      const text = r.Properties?.LifecyclePolicy?.LifecyclePolicyText;
+      const kept = typeof text === 'string'
+        ? Math.max(0, ...JSON.parse(text).rules.map((rule: any) => rule.selection?.countType === 'imageCountMoreThan' ? rule.selection.countNumber : 0))
+        : 0;
+      if (!kept) throw new Error(`pricing: ${id} has no image-count lifecycle rule, so its storage has no bound`);
+      add('Image storage', `${id}: at most ${kept} images of ${prices.ecrImageGbUpperBound} GB (an upper bound: images share layers)`,
+        kept * prices.ecrImageGbUpperBound * prices.ecrStorageGbMonth);
+    }
   }
   return lines;
 }

@@ -12,7 +12,7 @@ import { createApp as createThreeTierExample } from '../examples/three-tier/app'
 import { CostProfile, ServicePlacement, ThreeTierApp, ThreeTierServiceDefinition } from '../src';
 
 /** The examples' items-service image (an ARM64 asset of examples/items-service). */
-const itemsImage = () => itemsService('postgres').image;
+const itemsImage = () => itemsService('postgres').image!;
 export const SITE = path.join(__dirname, '..', 'examples', 'three-tier', 'site');
 const REGION = 'ap-northeast-2';
 

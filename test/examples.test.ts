@@ -57,13 +57,16 @@ describe('examples', () => {
     expect(config.store.ssl.mode).toBe('require');
   });
 
-  test('main example: the items image comes from ECR with -c imageRepository and -c imageTag', () => {
-    const t = Template.fromStack(systemStack({ imageRepository: 'items-service', imageTag: 'abc123' }));
+  test('main example: the service has its own ECR repository, and -c imageTag runs the tag CI pushed there', () => {
+    const first = Template.fromStack(systemStack());
+    first.hasResource('AWS::ECR::Repository', { Properties: { RepositoryName: 'items-service', ImageTagMutability: 'IMMUTABLE' }, DeletionPolicy: 'Retain' });
+    expect(describeStack(first.toJSON()).find((l) => l.startsWith('app'))).toMatch(/image asset/);
+    const t = Template.fromStack(systemStack({ imageTag: 'abc123' }));
     const images = (Object.values(t.findResources('AWS::ECS::TaskDefinition')) as any[])
       .flatMap((d) => d.Properties.ContainerDefinitions.map((c: any) => JSON.stringify(c.Image)));
-    expect(images.some((i) => i.includes('/items-service:abc123'))).toBe(true);
+    expect(images.some((i) => /SystemAppItemsImagesRepository[0-9A-F]{8}"},":abc123"/.test(i))).toBe(true);
     expect(describeStack(t.toJSON()).find((l) => l.startsWith('app'))).toMatch(/image from ECR$/);
-    expect(() => systemStack({ imageRepository: 'items-service' })).toThrow(/needs -c imageTag/);
+    expect(() => systemStack({ imageTag: '-bad' })).toThrow(/imageTag|tag "-bad" is invalid/);
   });
 
   test('the three-tier integ snapshot holds the current service and site (integ-runner does not compare asset copies)', () => {

@@ -1,9 +1,9 @@
-import { App, Stack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_rds as rds } from 'aws-cdk-lib';
+import { App, Stack, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_rds as rds } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SYSTEMS, priceSystem } from '../bench/cost';
 import { CostLine, TARGET_TRACKING_ALARMS, loadPrices, priceTemplates, total } from '../bench/pricing';
 import { scaledSystem } from '../bench/systems';
-import { ServicePlacement } from '../src';
+import { ImageRepository, ServicePlacement } from '../src';
 
 const prices = loadPrices();
 const H = prices.hoursPerMonth;
@@ -20,6 +20,12 @@ describe('idle cost pricing (bench/pricing.ts)', () => {
     expect(prices.region).toBe('us-east-1');
     expect(prices.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(prices.source.length).toBeGreaterThan(40);
+  });
+
+  test('an image repository is priced at its lifecycle\'s image count, and one without a bound is refused', () => {
+    const lines = price((s) => new ImageRepository(s, 'Images', { keepImages: 12 }));
+    expect(sum(lines, 'Image storage')).toBeCloseTo(12 * prices.ecrImageGbUpperBound * prices.ecrStorageGbMonth);
+    expect(() => price((s) => new ecr.Repository(s, 'Unbounded'))).toThrow(/Unbounded.* has no image-count lifecycle rule/);
   });
 
   test('a NAT gateway costs its hours plus its public IPv4', () => {

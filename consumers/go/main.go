@@ -75,6 +75,7 @@ func build(app awscdk.App, examples string) {
 			PathPatterns:    jsii.Strings("/api/*"),
 			Prometheus:      &cdkthreetier.PrometheusOptions{},
 			EnableExecuteCommand: jsii.Bool(true),
+			ImageRepository:      &cdkthreetier.ImageRepositoryOptions{RepositoryName: jsii.String("items-service")},
 		}},
 	})
 	// quickstart:end
@@ -86,6 +87,7 @@ func build(app awscdk.App, examples string) {
 	awscdk.NewCfnOutput(stack, jsii.String("Dashboard"), &awscdk.CfnOutputProps{Value: system.Dashboard().DashboardName()})
 	awscdk.NewCfnOutput(stack, jsii.String("AlarmTopic"), &awscdk.CfnOutputProps{Value: system.AlarmTopic().TopicArn()})
 	awscdk.NewCfnOutput(stack, jsii.String("PrometheusWorkspace"), &awscdk.CfnOutputProps{Value: items.PrometheusWorkspace().AttrPrometheusEndpoint()})
+	awscdk.NewCfnOutput(stack, jsii.String("ImageRepository"), &awscdk.CfnOutputProps{Value: items.ImageRepository().Repository().RepositoryUri()})
 	awscdk.NewCfnOutput(stack, jsii.String("AthenaWorkGroup"), &awscdk.CfnOutputProps{Value: system.LogArchive().WorkGroupName()})
 }
 

@@ -22,6 +22,7 @@ from aws_cdk import (
 from cdk_nag import AwsSolutionsChecks
 from cdk_three_tier import (
     CostProfile,
+    ImageRepositoryOptions,
     PrometheusOptions,
     TargetHealthCheck,
     ThreeTierApp,
@@ -75,6 +76,7 @@ def build(app: App) -> None:
             path_patterns=["/api/*"],
             prometheus=PrometheusOptions(),
             enable_execute_command=True,
+            image_repository=ImageRepositoryOptions(repository_name="items-service"),
         )],
     )
     # quickstart:end
@@ -85,6 +87,7 @@ def build(app: App) -> None:
     CfnOutput(stack, "Dashboard", value=system.dashboard.dashboard_name)
     CfnOutput(stack, "AlarmTopic", value=system.alarm_topic.topic_arn)
     CfnOutput(stack, "PrometheusWorkspace", value=items.prometheus_workspace.attr_prometheus_endpoint)
+    CfnOutput(stack, "ImageRepository", value=items.image_repository.repository.repository_uri)
     CfnOutput(stack, "AthenaWorkGroup", value=system.log_archive.work_group_name)
 
 

@@ -4,10 +4,10 @@
 // answers /api/*, scraped by Prometheus; a static site from ./site calls /api/items on the same
 // origin; alarms go to Slack; every log lands in the archive, queryable with Athena.
 // Deploy: cd examples/three-tier && npx cdk deploy --all [-c profile=production]
-//         [-c imageRepository=<ECR repository name> -c imageTag=<tag>]  (an image CI pushed; see ../github-actions)
+//         [-c imageTag=<tag>]  (an image CI pushed to the service's own ECR repository; see ../github-actions)
 //         then put the Slack incoming-webhook URL in the SlackWebhook secret.
 import * as path from 'path';
-import { App, CfnOutput, Stack, aws_ecr as ecr, aws_ecs as ecs } from 'aws-cdk-lib';
+import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import { CostProfile, ThreeTierApp, ThreeTierEdgeStack } from '../../src';
 import { itemsService, slackWebhookSecret } from '../shared';
 
@@ -21,13 +21,9 @@ export function createApp(app: App = new App()): App {
   // Seoul: everything else. crossRegionReferences lets it read the web ACL's ARN from us-east-1.
   const stack = new Stack(app, 'ThreeTierSystem', { env: { account, region: 'ap-northeast-2' }, crossRegionReferences: true });
 
-  // The image: built from ../items-service by cdk deploy, or one CI pushed to ECR (immutable tag).
-  const repositoryName = app.node.tryGetContext('imageRepository');
-  const imageTag = app.node.tryGetContext('imageTag');
-  if (repositoryName && !imageTag) throw new Error('-c imageRepository needs -c imageTag (the pushed tag, e.g. the commit SHA).');
-  const image = repositoryName
-    ? ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'ItemsRepository', repositoryName), imageTag)
-    : undefined;
+  // The image: built from ../items-service by cdk deploy until CI has pushed one to the service's
+  // own repository; then -c imageTag=<commit SHA> runs that one.
+  const imageTag: string | undefined = app.node.tryGetContext('imageTag');
 
   const system = new ThreeTierApp(stack, 'System', {
     profile,
@@ -37,7 +33,8 @@ export function createApp(app: App = new App()): App {
     services: [{
       id: 'Items',
       ...itemsService('postgres', '/api'),
-      ...(image ? { image } : {}),
+      imageRepository: { repositoryName: 'items-service' },
+      imageTag,
       pathPatterns: ['/api/*'],
       prometheus: {}, // an ADOT sidecar scrapes /metrics into Amazon Managed Service for Prometheus
       // Audited ECS Exec: sessions encrypted with KMS, logged to a log group that streams into the archive.
@@ -51,6 +48,7 @@ export function createApp(app: App = new App()): App {
   new CfnOutput(stack, 'Dashboard', { value: system.dashboard.dashboardName });
   new CfnOutput(stack, 'AlarmTopic', { value: system.alarmTopic.topicArn });
   new CfnOutput(stack, 'PrometheusWorkspace', { value: items.prometheusWorkspace.attrPrometheusEndpoint });
+  new CfnOutput(stack, 'ImageRepository', { value: items.imageRepository.repository.repositoryUri });
   new CfnOutput(stack, 'AthenaWorkGroup', { value: system.logArchive.workGroupName });
   return app;
 }

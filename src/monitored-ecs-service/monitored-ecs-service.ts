@@ -14,6 +14,7 @@ import { checkTargetGroup } from './load-balancing-rules';
 import { PrometheusOptions, addPrometheusSidecar } from './prometheus';
 import { ScalingOptions, scalingTargets } from './scaling';
 import { ChatbotSlackChannel } from './slack-channel';
+import { ImageRepository, ImageRepositoryOptions } from '../image-repository';
 import { ILogArchive } from '../log-archive-bucket';
 import { ec2Description } from '../private/cfn-text';
 import { newServiceCluster } from '../private/cluster';
@@ -93,8 +94,23 @@ export interface ScalingWindowOptions {
  * `AppTier.addService` takes these too.
  */
 export interface MonitoredEcsServiceOptions {
-  /** The container image (registry or local asset). */
-  readonly image: ecs.ContainerImage;
+  /**
+   * The container image (registry or local asset). With `imageRepository`, what runs until CI has
+   * pushed an image and `imageTag` names it (the new repository is empty on the first deploy).
+   * @default - the service's own repository at `imageTag`; one of the two is required
+   */
+  readonly image?: ecs.ContainerImage;
+  /**
+   * Give the service its own private ECR repository (immutable tags, scan on push, KMS, a
+   * lifecycle keeping the last images, retained) for CI to push to; see `imageTag`.
+   * @default - no repository
+   */
+  readonly imageRepository?: ImageRepositoryOptions;
+  /**
+   * Tag in the service's own repository to run (e.g. the commit SHA CI pushed); it replaces `image`.
+   * @default - `image` runs
+   */
+  readonly imageTag?: string;
   /**
    * Subnets of the tasks.
    * @default - private subnets with egress, or isolated subnets when the VPC has none
@@ -327,6 +343,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
   public readonly slackNotifier?: lambda.Function;
   private readonly workspace?: aps.CfnWorkspace;
   private readonly execEnabled: boolean;
+  private readonly ownRepository?: ImageRepository;
   /** The OpenTelemetry collector sidecar, when `prometheus` is set. */
   public readonly collectorContainer?: ecs.ContainerDefinition;
 
@@ -393,8 +410,9 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
     }
     props.logArchive?.addLogGroup(this.logGroup);
 
+    this.ownRepository = props.imageRepository ? new ImageRepository(this, 'Images', props.imageRepository) : undefined;
     this.container = this.taskDefinition.addContainer('app', {
-      image: props.image,
+      image: this.containerImage(props),
       // A hard limit per container; with the collector sidecar the two limits add up to the task's memory.
       memoryLimitMiB: memoryLimitMiB - (props.prometheus ? COLLECTOR_MEMORY_MIB : 0),
       portMappings: [{ containerPort, name: 'http', appProtocol: ecs.AppProtocol.http }],
@@ -556,6 +574,32 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
   }
 
   /** The Prometheus workspace the collector writes to; throws unless `prometheus` is set. */
+  /** The service's own ECR repository; throws unless `imageRepository` is set. */
+  public get imageRepository(): ImageRepository {
+    if (!this.ownRepository) {
+      throw invalid(this.node.path, 'imageRepository', undefined, 'this service has no repository of its own', 'Set imageRepository (e.g. imageRepository: {}) to create one.');
+    }
+    return this.ownRepository;
+  }
+
+  /** `imageTag` in the own repository, else `image`. */
+  private containerImage(props: MonitoredEcsServiceProps): ecs.ContainerImage {
+    if (props.imageTag !== undefined) {
+      if (!this.ownRepository) {
+        throw invalid(this.node.path, 'imageTag', props.imageTag, 'a tag names an image in the service\'s own repository, and it has none',
+          'Set imageRepository too, or give image (e.g. ContainerImage.fromEcrRepository) for an image elsewhere.');
+      }
+      return this.ownRepository.image(props.imageTag);
+    }
+    if (props.image) return props.image;
+    throw invalid(this.node.path, 'image', undefined, this.ownRepository
+      ? 'the new repository is empty until CI pushes to it, so the first deploy needs an image to run'
+      : 'the service has nothing to run',
+    this.ownRepository
+      ? 'Give image (e.g. ContainerImage.fromAsset) for the first deploy, then imageTag once CI has pushed.'
+      : 'Give image (e.g. ContainerImage.fromAsset or fromRegistry), or imageRepository with imageTag.');
+  }
+
   public get prometheusWorkspace(): aps.CfnWorkspace {
     if (!this.workspace) {
       throw invalid(this.node.path, 'prometheusWorkspace', undefined, 'this service scrapes no Prometheus metrics', 'Set prometheus (e.g. prometheus: {}) to get a workspace.');

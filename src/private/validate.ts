@@ -163,3 +163,13 @@ export function checkId(path: string, what: string, id: string, taken: boolean, 
     throw invalid(path, `${what} id`, id, `another ${what} of ${path} already has it`, `Give each ${what} its own id.`);
   }
 }
+
+/** ECR's rule for an image tag. */
+const ECR_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+/** Throw unless a literal tag is one ECR accepts. */
+export function checkTag(path: string, prop: string, tag: string): void {
+  if (Token.isUnresolved(tag) || ECR_TAG.test(tag)) return;
+  throw invalid(path, prop, tag, 'an ECR tag is 1-128 letters, digits, _ . or -, not starting with . or -',
+    'Give the tag CI pushed, e.g. the commit SHA.');
+}

@@ -277,7 +277,7 @@ export class Network extends Construct {
       // The session channel is encrypted with a KMS key (audited Exec): the agent decrypts through KMS.
       this.addInterfaceEndpoint('Kms', ec2.InterfaceVpcEndpointAwsService.KMS);
     }
-    if (options.image instanceof ecs.RepositoryImage) {
+    if (options.imageTag === undefined && options.image instanceof ecs.RepositoryImage) {
       warn('registryImageWithoutNat', 'Without NAT the tasks can pull images from ECR in this region only; a Docker Hub or ' +
         'public.ecr.aws image cannot start. Use ContainerImage.fromAsset or fromEcrRepository.');
     }
@@ -290,7 +290,8 @@ export class Network extends Construct {
 
 /** What a service asks of the network without NAT. */
 interface ServiceNeeds {
-  readonly image: ecs.ContainerImage;
+  readonly image?: ecs.ContainerImage;
+  readonly imageTag?: string;
   readonly prometheus?: PrometheusOptions;
   readonly enableExecuteCommand?: boolean;
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdkthreetier.CostProfile;
+import io.github.cdkthreetier.ImageRepositoryOptions;
 import io.github.cdkthreetier.MonitoredEcsService;
 import io.github.cdkthreetier.PrometheusOptions;
 import io.github.cdkthreetier.TargetHealthCheck;
@@ -89,6 +90,7 @@ public final class ThreeTierExample {
                         .pathPatterns(List.of("/api/*"))
                         .prometheus(PrometheusOptions.builder().build())
                         .enableExecuteCommand(true)
+                        .imageRepository(ImageRepositoryOptions.builder().repositoryName("items-service").build())
                         .build()))
                 .build();
         // quickstart:end
@@ -99,6 +101,7 @@ public final class ThreeTierExample {
         CfnOutput.Builder.create(stack, "Dashboard").value(system.getDashboard().getDashboardName()).build();
         CfnOutput.Builder.create(stack, "AlarmTopic").value(system.getAlarmTopic().getTopicArn()).build();
         CfnOutput.Builder.create(stack, "PrometheusWorkspace").value(items.getPrometheusWorkspace().getAttrPrometheusEndpoint()).build();
+        CfnOutput.Builder.create(stack, "ImageRepository").value(items.getImageRepository().getRepository().getRepositoryUri()).build();
         CfnOutput.Builder.create(stack, "AthenaWorkGroup").value(system.getLogArchive().getWorkGroupName()).build();
     }
 
