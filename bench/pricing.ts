@@ -30,6 +30,12 @@ export interface PriceTable {
   readonly ecrStorageGbMonth: number;
   /** An image's size for the ECR upper bound: images share layers, so the real figure is lower. */
   readonly ecrImageGbUpperBound: number;
+  /** ElastiCache Serverless for Valkey, per GB-hour of data held. */
+  readonly valkeyServerlessGbHour: number;
+  /** The least data a serverless Valkey cache is billed for. */
+  readonly valkeyServerlessMinimumGb: number;
+  /** ElastiCache for Valkey nodes, per node-hour. */
+  readonly valkeyNodeHour: Record<string, number>;
 }
 
 export function loadPrices(file = path.join(__dirname, 'prices.json')): PriceTable {
@@ -143,6 +149,17 @@ export function priceTemplates(templates: Array<{ Resources?: Resources }>, pric
     }
     for (const [id] of byType('AWS::CloudWatch::Dashboard')) add('Dashboards', id, prices.dashboardMonth);
     for (const [id] of byType('AWS::Route53::HostedZone')) add('Route 53', id, prices.hostedZoneMonth);
+    // Valkey: a serverless cache at its billing minimum (ECPUs are traffic); nodes by the hour.
+    for (const [id] of byType('AWS::ElastiCache::ServerlessCache')) {
+      add('Cache', `${id}: serverless Valkey at its ${prices.valkeyServerlessMinimumGb} GB minimum`, prices.valkeyServerlessMinimumGb * prices.valkeyServerlessGbHour * h);
+    }
+    for (const [id, r] of byType('AWS::ElastiCache::ReplicationGroup')) {
+      const type = r.Properties?.CacheNodeType;
+      const rate = prices.valkeyNodeHour[type];
+      if (rate === undefined) throw new Error(`pricing: no price for node type ${type} (${id}); add it to prices.json`);
+      const nodes = Number(r.Properties?.NumNodeGroups ?? 1) * (1 + Number(r.Properties?.ReplicasPerNodeGroup ?? 0));
+      add('Cache', `${id}: ${nodes} × ${type}`, nodes * rate * h);
+    }
     // A repository holds at most its lifecycle's image count once CI pushes: priced at that bound.
     for (const [id, r] of byType('AWS::ECR::Repository')) {
       const text = r.Properties?.LifecyclePolicy?.LifecyclePolicyText;

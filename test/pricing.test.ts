@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { SYSTEMS, priceSystem } from '../bench/cost';
 import { CostLine, TARGET_TRACKING_ALARMS, loadPrices, priceTemplates, total } from '../bench/pricing';
 import { scaledSystem } from '../bench/systems';
-import { ImageRepository, ServicePlacement } from '../src';
+import { CacheDeployment, ImageRepository, ServicePlacement, ValkeyCache } from '../src';
 
 const prices = loadPrices();
 const H = prices.hoursPerMonth;
@@ -26,6 +26,16 @@ describe('idle cost pricing (bench/pricing.ts)', () => {
     const lines = price((s) => new ImageRepository(s, 'Images', { keepImages: 12 }));
     expect(sum(lines, 'Image storage')).toBeCloseTo(12 * prices.ecrImageGbUpperBound * prices.ecrStorageGbMonth);
     expect(() => price((s) => new ecr.Repository(s, 'Unbounded'))).toThrow(/Unbounded.* has no image-count lifecycle rule/);
+  });
+
+  test('a serverless Valkey cache is priced at its billing minimum, nodes by the hour each', () => {
+    const vpcOf = (s: Stack) => new ec2.Vpc(s, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const serverless = price((s) => new ValkeyCache(s, 'Cache', { vpc: vpcOf(s) }));
+    expect(sum(serverless, 'Cache')).toBeCloseTo(prices.valkeyServerlessMinimumGb * prices.valkeyServerlessGbHour * H);
+    const nodes = price((s) => new ValkeyCache(s, 'Cache', { vpc: vpcOf(s), deployment: CacheDeployment.nodes({ replicas: 2 }) }));
+    expect(sum(nodes, 'Cache')).toBeCloseTo(3 * prices.valkeyNodeHour['cache.t4g.micro'] * H);
+    // The disabled default user's password is a secret like any other.
+    expect(sum(nodes, 'Secrets')).toBeCloseTo(prices.secretMonth);
   });
 
   test('a NAT gateway costs its hours plus its public IPv4', () => {

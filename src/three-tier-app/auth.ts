@@ -21,6 +21,13 @@ export interface UserAuthProps {
    */
   readonly threatProtection?: boolean;
   /**
+   * Let the app client sign in with a user name and password sent to Cognito
+   * (`USER_PASSWORD_AUTH`), as `aws cognito-idp initiate-auth` and test scripts do. The browser
+   * app needs only SRP, which never sends the password.
+   * @default false
+   */
+  readonly passwordAuth?: boolean;
+  /**
    * What happens to the user pool when it leaves the stack.
    * @default RemovalPolicy.RETAIN
    */
@@ -70,7 +77,7 @@ export class UserAuth extends Construct {
     }
     this.userPoolClient = this.userPool.addClient('WebClient', {
       generateSecret: false,
-      authFlows: { userSrp: true },
+      authFlows: { userSrp: true, userPassword: props.passwordAuth ?? false },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),

@@ -4,6 +4,7 @@ import { AppTier } from './app-tier';
 import { DataTier } from './data-tier';
 import { cloudFrontMetric, minute, wafMetric } from './metrics';
 import { WebTier } from './web-tier';
+import { ValkeyCache } from '../valkey-cache';
 
 /** Alarms of the whole system (besides each service's own). */
 export interface SystemAlarms {
@@ -11,11 +12,13 @@ export interface SystemAlarms {
   readonly loadBalancer5xx: cloudwatch.Alarm;
   /** Database saturation: ACU utilization (Aurora) or throttled requests (DynamoDB). */
   readonly databaseSaturation: cloudwatch.Alarm;
+  /** The cache's memory, load (ECPU or engine CPU) and evictions alarms, when there is a cache. */
+  readonly cache: cloudwatch.Alarm[];
 }
 
 /** One dashboard across tiers: edge (CloudFront, WAF), load balancer, database; each service draws its rows below. */
 export function createSystemDashboard(scope: Construct, web: WebTier, app: AppTier, data: DataTier,
-  alarms: SystemAlarms): cloudwatch.Dashboard {
+  alarms: SystemAlarms, cache?: ValkeyCache): cloudwatch.Dashboard {
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', { defaultInterval: Duration.hours(3) });
   dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `# ${scope.node.path}\nEdge → load balancer → services → database`, width: 24, height: 1 }));
   const edge: cloudwatch.IWidget[] = [
@@ -46,11 +49,19 @@ export function createSystemDashboard(scope: Construct, web: WebTier, app: AppTi
     new cloudwatch.AlarmWidget({ title: 'Database saturation', alarm: alarms.databaseSaturation, width: 8 }),
     new cloudwatch.GraphWidget({ title: display.activityTitle, left: [data.metricActivity()], width: 8 }),
   );
+  if (cache) {
+    const kind = cache.serverless ? 'serverless' : 'nodes';
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: `Cache (valkey ${kind}): bytes used`, left: [cache.metricBytesUsed()], width: 8 }),
+      new cloudwatch.GraphWidget({ title: cache.serverless ? 'Cache ECPUs' : 'Cache engine CPU (%)', left: [cache.metricLoad()], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Cache hits, misses, evictions', left: [cache.metricHits(), cache.metricMisses(), cache.metricEvictions()], width: 8 }),
+    );
+  }
   return dashboard;
 }
 
 /** System alarms, each sending ALARM and OK to the topic. */
-export function createSystemAlarms(scope: Construct, app: AppTier, data: DataTier, topic: sns.ITopic): SystemAlarms {
+export function createSystemAlarms(scope: Construct, app: AppTier, data: DataTier, topic: sns.ITopic, cache?: ValkeyCache): SystemAlarms {
   const action = new cw_actions.SnsAction(topic);
   const loadBalancer5xx = new cloudwatch.Alarm(scope, 'LoadBalancer5xxAlarm', {
     alarmDescription: 'The load balancer itself answered 5xx (no healthy target, target timeouts or resets).',
@@ -73,5 +84,5 @@ export function createSystemAlarms(scope: Construct, app: AppTier, data: DataTie
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);
   }
-  return { loadBalancer5xx, databaseSaturation };
+  return { loadBalancer5xx, databaseSaturation, cache: cache ? cache.addAlarms(topic) : [] };
 }

@@ -1,5 +1,5 @@
 import {
-  Stack, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_lambda as lambda,
+  Annotations, Stack, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_lambda as lambda,
   aws_kms as kms, aws_secretsmanager as secretsmanager, aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -20,6 +20,7 @@ import { newLogGroupKey } from '../private/kms';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { alarmTopicFor, subscribeSlack } from '../private/notifications';
 import { invalid } from '../private/validate';
+import { ValkeyCache, ValkeyCacheOptions } from '../valkey-cache';
 
 
 /** A service of a `ThreeTierApp`. */
@@ -34,6 +35,18 @@ export interface ThreeTierServiceOptions extends AppServiceOptions {
    * @default 'app'
    */
   readonly databaseUser?: string;
+  /**
+   * Let the service reach the system's cache: a security-group rule, its cache user and
+   * `CACHE_*` in its environment (see `ValkeyCache.connect`). Needs `cache` on the system.
+   * @default false
+   */
+  readonly cache?: boolean;
+  /**
+   * Give the service the system's user pool, to check signed-in callers' tokens:
+   * `COGNITO_USER_POOL_ID` and `COGNITO_CLIENT_ID` in its environment. Needs `auth` on the system.
+   * @default false
+   */
+  readonly auth?: boolean;
 }
 
 /** A service given in `ThreeTierAppProps.services`. */
@@ -108,6 +121,11 @@ export interface ThreeTierAppProps {
    */
   readonly database?: DataStore;
   /**
+   * A Valkey cache in the isolated subnets, for the services that ask for it (`cache: true`).
+   * @default - no cache
+   */
+  readonly cache?: ValkeyCacheOptions;
+  /**
    * Services to run (more can be added with `addService`).
    * @default - no services until `addService`
    */
@@ -161,6 +179,7 @@ export class ThreeTierApp extends Construct {
   public readonly webTier: WebTier;
   private readonly apiPathPattern: string;
   private readonly userAuth?: UserAuth;
+  private readonly valkey?: ValkeyCache;
   /** Topic of every alarm and event. */
   public readonly alarmTopic: sns.ITopic;
   /** The system dashboard. */
@@ -194,6 +213,9 @@ export class ThreeTierApp extends Construct {
       vpcSubnets: this.network.dataSubnets,
       defaults: this.profile.data,
     });
+    if (props.cache) {
+      this.valkey = new ValkeyCache(this, 'Cache', { vpc: this.network.vpc, vpcSubnets: this.network.dataSubnets, ...props.cache });
+    }
     this.apiPathPattern = props.apiPathPattern ?? API_PATH_PATTERN;
     this.appTier = new AppTier(this, 'App', {
       vpc: this.network.vpc,
@@ -222,8 +244,8 @@ export class ThreeTierApp extends Construct {
     });
     if (props.auth) this.userAuth = new UserAuth(this, 'Auth', props.auth);
 
-    this.alarms = createSystemAlarms(this, this.appTier, this.dataTier, this.alarmTopic);
-    this.dashboard = createSystemDashboard(this, this.webTier, this.appTier, this.dataTier, this.alarms);
+    this.alarms = createSystemAlarms(this, this.appTier, this.dataTier, this.alarmTopic, this.valkey);
+    this.dashboard = createSystemDashboard(this, this.webTier, this.appTier, this.dataTier, this.alarms, this.valkey);
     // Services come after the web tier and the dashboard, which route their paths and draw their rows.
     for (const definition of props.services ?? []) {
       const { id: serviceId, ...options } = definition;
@@ -240,6 +262,14 @@ export class ThreeTierApp extends Construct {
     return this.userAuth;
   }
 
+  /** The cache; throws unless `cache` is given. */
+  public get cache(): ValkeyCache {
+    if (!this.valkey) {
+      throw invalid(this.node.path, 'cache', undefined, 'this system has no cache', 'Give cache (e.g. cache: {}) to create one.');
+    }
+    return this.valkey;
+  }
+
   /** The URL of the site (`https://` + domain or CloudFront domain). */
   public get url(): string {
     return this.webTier.url;
@@ -252,18 +282,20 @@ export class ThreeTierApp extends Construct {
   public addService(id: string, options: ThreeTierServiceOptions): MonitoredEcsService {
     const access = options.databaseAccess ?? DatabaseAccess.MASTER_SECRET;
     const connection = this.dataTier._connection(`${this.node.path}/${id}`, access, options.databaseUser);
+    const given = { ...connection.environment, ...this.userPoolEnvironment(id, options) };
     const service = this.appTier.addService(id, {
       ...options,
       logEncryptionKey: options.logEncryptionKey ?? this.logEncryptionKey,
       // Its rows go on the system dashboard: a dashboard per service would cost $3 a month each.
       dashboard: options.dashboard ?? this.dashboard,
-      environment: { ...connection.environment, ...options.environment },
+      environment: { ...given, ...options.environment },
       secrets: { ...connection.secrets, ...options.secrets },
     });
-    if (Object.keys(connection.environment).length > 0) {
+    if (options.cache) this.cacheFor(id).connectService(id, service);
+    if (Object.keys(given).length > 0 || options.cache) {
       acknowledge(service.taskDefinition, [{
         id: 'AwsSolutions-ECS2',
-        reason: 'The environment carries connection details (host, port, database or table name); credentials come from Secrets Manager or IAM.',
+        reason: 'The environment carries connection details (host, port, database or table name, user pool ids); credentials come from Secrets Manager or IAM.',
       }]);
     }
     const taskRole = service.taskDefinition.taskRole;
@@ -275,8 +307,32 @@ export class ThreeTierApp extends Construct {
     }
     this.network.allowEndpointsFrom(service.securityGroup);
     this.network._checkService(service, options);
+    if (options.auth && !this.network.egress) {
+      Annotations.of(service).addWarningV2('cdk-three-tier:userPoolKeysWithoutNat',
+        'Without NAT the service must fetch the user pool\'s signing keys (https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json) ' +
+        'through a cognito-idp interface endpoint (Network.addInterfaceEndpoint) or bake them into the image; AWS documents user pool APIs over PrivateLink, not this file.');
+    }
     for (const pattern of listenerPaths(options.pathPatterns, options.hostHeaders) ?? []) this.routeThroughCloudFront(pattern);
     return service;
+  }
+
+  /** The cache, for a service that asks for it. */
+  private cacheFor(id: string): ValkeyCache {
+    if (!this.valkey) {
+      throw invalid(this.node.path, `service '${id}' cache`, true, 'the system has no cache for the service to reach',
+        'Give the ThreeTierApp cache (e.g. cache: {}), or remove cache from the service.');
+    }
+    return this.valkey;
+  }
+
+  /** The user pool's ids for a service that asks for them. */
+  private userPoolEnvironment(id: string, options: ThreeTierServiceOptions): Record<string, string> {
+    if (!options.auth) return {};
+    if (!this.userAuth) {
+      throw invalid(this.node.path, `service '${id}' auth`, true, 'the system has no user pool to give the service',
+        'Give the ThreeTierApp auth (e.g. auth: {}), or remove auth from the service.');
+    }
+    return { COGNITO_USER_POOL_ID: this.userAuth.userPool.userPoolId, COGNITO_CLIENT_ID: this.userAuth.userPoolClient.userPoolClientId };
   }
 
   /** CloudFront sends a service's path to the load balancer unless the API path covers it already. */
