@@ -16,6 +16,18 @@ export function createMetrics(store) {
   const storeErrors = new client.Counter({
     name: 'items_store_unavailable_total', help: 'Requests answered 503 because the database was unavailable.', registers: [registry],
   });
+  const authFailures = new client.Counter({
+    name: 'items_auth_failures_total', help: 'Requests refused by sign-in: missing, invalid_token, forbidden (not the owner) or jwks_unavailable.',
+    labelNames: ['reason'], registers: [registry],
+  });
+  const cacheRequests = new client.Counter({
+    name: 'items_cache_requests_total', help: 'Cache lookups for GET /items/{id}, by result (hit or miss).',
+    labelNames: ['result'], registers: [registry],
+  });
+  const cacheErrors = new client.Counter({
+    name: 'items_cache_errors_total', help: 'Cache operations that failed or timed out (the request used the database), by operation.',
+    labelNames: ['operation'], registers: [registry],
+  });
   new client.Gauge({
     name: 'db_pool_connections', help: 'Database pool connections, by state (total, idle, waiting clients).',
     labelNames: ['state'], registers: [registry],
@@ -25,5 +37,5 @@ export function createMetrics(store) {
       for (const [state, value] of Object.entries(stats)) this.set({ state }, value);
     },
   });
-  return { registry, requests, duration, inFlight, storeErrors };
+  return { registry, requests, duration, inFlight, storeErrors, authFailures, cacheRequests, cacheErrors };
 }

@@ -55,6 +55,35 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ ITEMS_STORE: 'dynamodb' }), /DYNAMODB_TABLE is required/);
   });
 
+  it('turns sign-in on with COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID; reads stay public unless AUTH_READS=signed-in', () => {
+    const cognito = { COGNITO_USER_POOL_ID: 'eu-west-1_AbC123', COGNITO_CLIENT_ID: 'client-1' };
+    assert.equal(loadConfig({}).auth, undefined);
+    assert.deepEqual(loadConfig(cognito).auth, { userPoolId: 'eu-west-1_AbC123', clientId: 'client-1', jwksUri: undefined, jwksTimeoutMs: 3000, reads: 'public' });
+    assert.equal(loadConfig({ ...cognito, AUTH_READS: 'signed-in' }).auth.reads, 'signed-in');
+  });
+
+  it('refuses a user pool without a client, a malformed pool id, and sign-in settings without a pool', () => {
+    assert.throws(() => loadConfig({ COGNITO_USER_POOL_ID: 'eu-west-1_AbC123' }), /COGNITO_USER_POOL_ID needs COGNITO_CLIENT_ID/);
+    assert.throws(() => loadConfig({ COGNITO_USER_POOL_ID: 'AbC123', COGNITO_CLIENT_ID: 'c' }), /must look like eu-west-1_AbC123/);
+    assert.throws(() => loadConfig({ COGNITO_CLIENT_ID: 'c' }), /COGNITO_CLIENT_ID is set but COGNITO_USER_POOL_ID is not/);
+    assert.throws(() => loadConfig({ AUTH_READS: 'signed-in' }), /AUTH_READS=signed-in needs COGNITO_USER_POOL_ID/);
+    assert.throws(() => loadConfig({ AUTH_READS: 'private' }), /AUTH_READS must be one of public, signed-in/);
+  });
+
+  it('reads the cache variables ThreeTierApp sets, and runs without a cache when CACHE_HOST is unset', () => {
+    assert.equal(loadConfig({}).cache, undefined);
+    const iam = { CACHE_HOST: 'c.serverless.euw1.cache.amazonaws.com', CACHE_PORT: '6379', CACHE_TLS: 'true', CACHE_AUTH: 'iam', CACHE_USER: 'items-app',
+      CACHE_NAME: 'items-cache', CACHE_SERVERLESS: 'true', AWS_REGION: 'eu-west-1' };
+    const { cache } = loadConfig(iam);
+    assert.deepEqual([cache.host, cache.port, cache.tls, cache.auth, cache.user, cache.name, cache.serverless, cache.region, cache.ttlSeconds, cache.timeoutMs],
+      [iam.CACHE_HOST, 6379, true, 'iam', 'items-app', 'items-cache', true, 'eu-west-1', 300, 100]);
+    assert.throws(() => loadConfig({ ...iam, CACHE_TLS: 'false' }), /CACHE_AUTH=iam needs CACHE_TLS=true/);
+    assert.throws(() => loadConfig({ ...iam, CACHE_NAME: '' }), /CACHE_AUTH=iam needs CACHE_NAME/);
+    assert.throws(() => loadConfig({ CACHE_HOST: 'h', CACHE_AUTH: 'password' }), /CACHE_AUTH=password needs CACHE_PASSWORD/);
+    assert.throws(() => loadConfig({ CACHE_AUTH: 'iam' }), /CACHE_AUTH is set but CACHE_HOST is not/);
+    assert.throws(() => loadConfig({ CACHE_HOST: 'h', CACHE_TIMEOUT_MS: '0' }), /CACHE_TIMEOUT_MS must be an integer from 10/);
+  });
+
   it('validates numbers, choices and the base path', () => {
     assert.equal(loadConfig({ BASE_PATH: '/api' }).basePath, '/api');
     assert.equal(loadConfig({ BASE_PATH: '/' }).basePath, '');

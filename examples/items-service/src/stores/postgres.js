@@ -2,7 +2,7 @@
 // under an advisory lock, so several tasks starting together don't race on CREATE TABLE.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { badRequest, conflict, NETWORK_ERROR_CODES, notFound, StoreUnavailableError } from '../errors.js';
+import { badRequest, conflict, forbidden, NETWORK_ERROR_CODES, notFound, StoreUnavailableError } from '../errors.js';
 import { encodeCursor, ITEM_ID } from '../items.js';
 
 const SCHEMA_LOCK = 7_311_504; // any constant shared by every task of this service
@@ -25,7 +25,9 @@ const SCHEMA = `
     IF (SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'items' AND column_name = 'id') = 'uuid' THEN
       ALTER TABLE items ALTER COLUMN id TYPE text;
     END IF;
-  END $$;`;
+  END $$;
+  -- The signed-in user (Cognito sub) who created the item; NULL for items created without sign-in.
+  ALTER TABLE items ADD COLUMN IF NOT EXISTS owner text;`;
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/;
 
@@ -33,7 +35,7 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}
 // 22P02 invalid text representation, 22P05 untranslatable character.
 const CLIENT_DATA_CODES = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05']);
 
-const COLUMNS = 'id, name, description, price, quantity, tags, version, created_at, updated_at';
+const COLUMNS = 'id, name, description, price, quantity, tags, version, created_at, updated_at, owner';
 
 // Connection-level failures (server down, restarting, out of connections), not bad queries.
 // 57014: statement timeout; 25006: read-only transaction (a writer that became a reader in an Aurora failover).
@@ -48,8 +50,18 @@ export function isUnavailable(err) {
 function toItem(row) {
   const item = { id: row.id, name: row.name, tags: row.tags, version: row.version,
     createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() };
-  for (const key of ['description', 'price', 'quantity']) if (row[key] !== null) item[key] = row[key];
+  for (const key of ['description', 'price', 'quantity', 'owner']) if (row[key] !== null) item[key] = row[key];
   return item;
+}
+
+/** Why a conditional write matched no row: gone (404), someone else's (403), or a stale version (409). */
+async function explainMiss(store, id, owner, expectedVersion) {
+  const current = await store.get(id); // 404 when it is gone
+  if (owner !== undefined && current.owner !== owner) {
+    throw forbidden(current.owner === undefined ? `Item ${id} has no owner: only an operator can change it` : `Item ${id} belongs to another user`);
+  }
+  if (expectedVersion === undefined) throw conflict(`Item ${id} changed meanwhile: retry`);
+  throw conflict(`Item ${id} is at version ${current.version}, not ${expectedVersion}: read it again and retry`);
 }
 
 /** Password sources: a fixed one, the RDS-managed secret (re-read after rotation), or an IAM token. */
@@ -156,8 +168,8 @@ export class PostgresStore {
     const id = item.id ?? randomUUID();
     try {
       const { rows } = await this.query(
-        `INSERT INTO items (id, name, description, price, quantity, tags) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [id, item.name, item.description, item.price, item.quantity, item.tags], 'items-create');
+        `INSERT INTO items (id, name, description, price, quantity, tags, owner) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+        [id, item.name, item.description, item.price, item.quantity, item.tags, item.owner ?? null], 'items-create');
       return toItem(rows[0]);
     } catch (err) {
       if (err?.code === '23505') throw conflict(`An item with id ${id} already exists`);
@@ -200,20 +212,25 @@ export class PostgresStore {
     }
   }
 
-  async replace(id, item) {
+  /**
+   * `owner`, when given (sign-in on), must be the item's owner: checked in the same statement as the
+   * write, so a change of hands between a check and the write can't slip through. NULL owners never match.
+   */
+  async replace(id, item, owner) {
     const { rows } = await this.query(
       `UPDATE items SET name = $2, description = $3, price = $4, quantity = $5, tags = $6,
          version = version + 1, updated_at = clock_timestamp()
-       WHERE id = $1 AND ($7::integer IS NULL OR version = $7) RETURNING ${COLUMNS}`,
-      [id, item.name, item.description, item.price, item.quantity, item.tags, item.expectedVersion ?? null], 'items-replace');
+       WHERE id = $1 AND ($7::integer IS NULL OR version = $7) AND ($8::text IS NULL OR owner = $8) RETURNING ${COLUMNS}`,
+      [id, item.name, item.description, item.price, item.quantity, item.tags, item.expectedVersion ?? null, owner ?? null], 'items-replace');
     if (rows.length === 1) return toItem(rows[0]);
-    const current = await this.get(id); // 404 when it is gone
-    throw conflict(`Item ${id} is at version ${current.version}, not ${item.expectedVersion}: read it again and retry`);
+    return explainMiss(this, id, owner, item.expectedVersion);
   }
 
-  async delete(id) {
-    const { rowCount } = await this.query('DELETE FROM items WHERE id = $1', [id], 'items-delete');
-    if (rowCount === 0) throw notFound();
+  async delete(id, owner) {
+    const { rowCount } = await this.query('DELETE FROM items WHERE id = $1 AND ($2::text IS NULL OR owner = $2)', [id, owner ?? null], 'items-delete');
+    if (rowCount === 1) return;
+    if (owner === undefined) throw notFound();
+    await explainMiss(this, id, owner);
   }
 
   /** Keyset pagination in creation order: stable under concurrent inserts and deletes. */

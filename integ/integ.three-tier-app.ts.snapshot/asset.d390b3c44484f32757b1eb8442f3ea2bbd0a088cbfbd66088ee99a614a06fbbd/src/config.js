@@ -80,6 +80,65 @@ function postgres(env) {
   };
 }
 
+// What aws-jwt-verify accepts as a pool id: <region>_<id>.
+const USER_POOL_ID = /^(?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d_[a-zA-Z0-9]+$/;
+
+/** Signed-in writes, when ThreeTierApp gives the service a Cognito user pool; undefined otherwise. */
+function auth(env) {
+  const reads = oneOf(env, 'AUTH_READS', ['public', 'signed-in'], 'public');
+  if (!env.COGNITO_USER_POOL_ID) {
+    for (const name of ['COGNITO_CLIENT_ID', 'COGNITO_JWKS_URI']) {
+      if (env[name]) throw new ConfigError(`${name} is set but COGNITO_USER_POOL_ID is not: set both, or neither`);
+    }
+    if (reads === 'signed-in') throw new ConfigError('AUTH_READS=signed-in needs COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID');
+    return undefined;
+  }
+  if (!USER_POOL_ID.test(env.COGNITO_USER_POOL_ID)) {
+    throw new ConfigError(`COGNITO_USER_POOL_ID must look like eu-west-1_AbC123, got "${env.COGNITO_USER_POOL_ID}"`);
+  }
+  if (!env.COGNITO_CLIENT_ID) throw new ConfigError('COGNITO_USER_POOL_ID needs COGNITO_CLIENT_ID (the app client whose access tokens are accepted)');
+  const jwksUri = env.COGNITO_JWKS_URI || undefined;
+  if (jwksUri && !/^https?:\/\/\S+$/.test(jwksUri)) throw new ConfigError(`COGNITO_JWKS_URI must be an http(s) URL, got "${jwksUri}"`);
+  return {
+    userPoolId: env.COGNITO_USER_POOL_ID,
+    clientId: env.COGNITO_CLIENT_ID,
+    jwksUri,
+    jwksTimeoutMs: int(env, 'COGNITO_JWKS_TIMEOUT_MS', 3000, 100, 30000),
+    reads,
+  };
+}
+
+/** The read-through cache (Valkey / Redis), when ThreeTierApp gives the service one; undefined otherwise. */
+function cache(env) {
+  if (!env.CACHE_HOST) {
+    for (const name of ['CACHE_AUTH', 'CACHE_PASSWORD', 'CACHE_NAME']) {
+      if (env[name]) throw new ConfigError(`${name} is set but CACHE_HOST is not: set CACHE_HOST, or remove ${name}`);
+    }
+    return undefined;
+  }
+  const auth = oneOf(env, 'CACHE_AUTH', ['none', 'password', 'iam'], 'none');
+  const config = {
+    host: env.CACHE_HOST,
+    port: int(env, 'CACHE_PORT', 6379, 1, 65535),
+    tls: bool(env, 'CACHE_TLS', false),
+    auth,
+    user: env.CACHE_USER || undefined,
+    password: env.CACHE_PASSWORD || undefined,
+    name: env.CACHE_NAME || undefined,
+    serverless: bool(env, 'CACHE_SERVERLESS', false),
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
+    ttlSeconds: int(env, 'CACHE_TTL_SECONDS', 300, 1, 86400),
+    timeoutMs: int(env, 'CACHE_TIMEOUT_MS', 100, 10, 10000),
+  };
+  if (auth === 'password' && !config.password) throw new ConfigError('CACHE_AUTH=password needs CACHE_PASSWORD');
+  if (auth === 'iam') {
+    for (const name of ['CACHE_USER', 'CACHE_NAME']) if (!env[name]) throw new ConfigError(`CACHE_AUTH=iam needs ${name}`);
+    if (!config.region) throw new ConfigError('CACHE_AUTH=iam needs AWS_REGION to sign its token');
+    if (!config.tls) throw new ConfigError('CACHE_AUTH=iam needs CACHE_TLS=true (ElastiCache accepts IAM authentication over TLS only)');
+  }
+  return config;
+}
+
 export function loadConfig(env = process.env) {
   const store = oneOf(env, 'ITEMS_STORE', ['postgres', 'dynamodb', 'embedded'],
     env.DATABASE_URL || env.DB_HOST ? 'postgres' : env.DYNAMODB_TABLE ? 'dynamodb' : 'embedded');
@@ -93,6 +152,8 @@ export function loadConfig(env = process.env) {
     // Then wait at most this long for in-flight requests (ECS sends SIGKILL after its stopTimeout, 30 s).
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 20000, 0, 120000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    auth: auth(env),
+    cache: cache(env),
   };
   if (store === 'postgres') return { ...config, store: postgres(env) };
   if (store === 'dynamodb') {

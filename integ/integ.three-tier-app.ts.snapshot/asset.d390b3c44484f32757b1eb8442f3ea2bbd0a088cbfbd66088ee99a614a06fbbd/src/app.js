@@ -73,22 +73,45 @@ const methodNotAllowed = (allow) => Object.assign(new HttpError(405, 'method_not
  * Creates the request listener. `state.draining` is set on SIGTERM: /readyz then fails and every
  * response asks the client to close its connection, so keep-alive clients move to other tasks.
  */
-export function createHandler({ store, metrics, log, config, state }) {
+export function createHandler({ store, metrics, log, config, state, auth }) {
+  // With sign-in on, writes carry the caller's `sub`; the stores refuse changes by anyone but the owner.
+  const writer = async (req) => (auth ? (await auth.authenticate(req)).sub : undefined);
+  const reader = async (req) => { if (auth?.readsSignedIn) await auth.authenticate(req); };
+  const owned = async (work) => {
+    try {
+      return await work();
+    } catch (err) {
+      if (err?.status === 403) metrics.authFailures.inc({ reason: 'forbidden' });
+      throw err;
+    }
+  };
   const routes = {
     async items(req, res, url) {
-      if (req.method === 'GET' || req.method === 'HEAD') return send(res, 200, await store.list(parseListQuery(url.searchParams)));
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        await reader(req);
+        return send(res, 200, await store.list(parseListQuery(url.searchParams)));
+      }
       if (req.method === 'POST') {
-        const item = await store.create(parseCreate(await readJson(req, config.maxBodyBytes)));
+        const owner = await writer(req);
+        const item = await store.create({ ...parseCreate(await readJson(req, config.maxBodyBytes)), owner });
         return send(res, 201, item, { location: `${config.basePath}/items/${item.id}` });
       }
       throw methodNotAllowed('GET, POST');
     },
     async item(req, res, url, rawId) {
       const id = parseId(rawId);
-      if (req.method === 'GET' || req.method === 'HEAD') return send(res, 200, await store.get(id));
-      if (req.method === 'PUT') return send(res, 200, await store.replace(id, parseReplace(await readJson(req, config.maxBodyBytes))));
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        await reader(req);
+        return send(res, 200, await store.get(id));
+      }
+      if (req.method === 'PUT') {
+        const owner = await writer(req);
+        const input = parseReplace(await readJson(req, config.maxBodyBytes));
+        return send(res, 200, await owned(() => store.replace(id, input, owner)));
+      }
       if (req.method === 'DELETE') {
-        await store.delete(id);
+        const owner = await writer(req);
+        await owned(() => store.delete(id, owner));
         // 200 with a body, as the users' clients expect (not 204).
         return send(res, 200, { id, deleted: true });
       }
@@ -148,9 +171,9 @@ export function createHandler({ store, metrics, log, config, state }) {
         log.error('failed after the response started', { requestId, error: err.message });
         res.destroy();
       } else if (err instanceof HttpError) {
-        const headers = err.allow ? { allow: err.allow } : {};
-        // The rest of an oversized or unread body is not worth reading: close the connection.
-        if (err.status === 413 || err.status === 415) headers.connection = 'close';
+        const headers = { ...err.headers, ...(err.allow ? { allow: err.allow } : {}) };
+        // The rest of an oversized or unread body (e.g. a POST refused for its token) is not worth reading.
+        if (err.status === 413 || err.status === 415 || !req.complete) headers.connection = 'close';
         send(res, err.status, errorBody(err.code, err.message, err.details), headers);
       } else if (err instanceof StoreUnavailableError) {
         metrics.storeErrors.inc();

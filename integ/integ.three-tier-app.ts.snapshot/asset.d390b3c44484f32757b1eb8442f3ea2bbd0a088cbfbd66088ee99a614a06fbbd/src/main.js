@@ -5,6 +5,8 @@ import path from 'node:path';
 import fs from 'node:fs';
 import net from 'node:net';
 import { createServer, shutdown } from './app.js';
+import { createAuth } from './auth.js';
+import { createCache, withCache } from './cache.js';
 import { ConfigError, loadConfig } from './config.js';
 import { letPostgresUserReachBinaries } from './embedded-postgres.js';
 import { createLogger } from './log.js';
@@ -88,10 +90,14 @@ async function openStore(config, log) {
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const { store } = await openStore(config, log);
-  const metrics = createMetrics(store);
+  const { store: database } = await openStore(config, log);
+  const metrics = createMetrics(database);
+  // The cache is optional: without CACHE_HOST the store is used as it is, and /readyz never asks the cache.
+  const store = config.cache ? withCache(database, await createCache(config.cache, { log, metrics })) : database;
   const state = { draining: false };
-  const server = createServer({ store, metrics, log, config, state });
+  const auth = createAuth(config.auth, { log, metrics });
+  auth?.prefetch(); // requests that come meanwhile wait for this same fetch
+  const server = createServer({ store, metrics, log, config, state, auth });
   // Create the schema now; when the database isn't up yet, requests retry it and answer 503 meanwhile.
   store.ping().catch((err) => log.warn('database not ready at start', { error: err.message }));
   server.once('error', async (err) => {
@@ -103,7 +109,11 @@ async function main() {
     process.exit(1);
   });
   server.listen(config.port, config.host, () => {
-    log.info('listening', { port: server.address().port, store: store.kind, basePath: config.basePath || '/' });
+    log.info('listening', {
+      port: server.address().port, store: store.kind, basePath: config.basePath || '/',
+      signIn: config.auth ? { userPoolId: config.auth.userPoolId, reads: config.auth.reads } : 'off',
+      cache: config.cache ? { host: config.cache.host, port: config.cache.port, auth: config.cache.auth, tls: config.cache.tls } : 'off',
+    });
   });
   const stop = (signal) => shutdown({ server, store, log, config, state }, signal).then(
     () => process.exit(0),

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { badRequest, conflict, NETWORK_ERROR_CODES, notFound, StoreUnavailableError } from '../errors.js';
+import { badRequest, conflict, forbidden, NETWORK_ERROR_CODES, notFound, StoreUnavailableError } from '../errors.js';
 import { encodeCursor, ITEM_ID } from '../items.js';
 
 const UNAVAILABLE_NAMES = new Set(['TimeoutError', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded',
@@ -18,7 +18,7 @@ const isConditionFailure = (err) => err?.name === 'ConditionalCheckFailedExcepti
 
 function toItem(row) {
   const item = { id: row.pk, name: row.name, tags: row.tags ?? [], version: row.version, createdAt: row.createdAt, updatedAt: row.updatedAt };
-  for (const key of ['description', 'price', 'quantity']) if (row[key] !== undefined && row[key] !== null) item[key] = row[key];
+  for (const key of ['description', 'price', 'quantity', 'owner']) if (row[key] !== undefined && row[key] !== null) item[key] = row[key];
   return item;
 }
 
@@ -96,7 +96,8 @@ export class DynamoDbStore {
 
   async create(input) {
     const now = new Date().toISOString();
-    const row = { pk: input.id ?? randomUUID(), ...attributes(input), version: 1, createdAt: now, updatedAt: now };
+    // owner: the signed-in user's Cognito sub; absent for items created without sign-in.
+    const row = { pk: input.id ?? randomUUID(), ...attributes(input), version: 1, createdAt: now, updatedAt: now, owner: input.owner };
     try {
       await this.send(new PutCommand({ TableName: this.table, Item: row, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (err) {
@@ -112,7 +113,18 @@ export class DynamoDbStore {
     return toItem(Item);
   }
 
-  async replace(id, input) {
+  /** Why a conditional write failed: gone (404), someone else's (403), or a stale version (409). */
+  async explainMiss(id, owner, expectedVersion) {
+    const current = await this.get(id); // 404 when it is gone
+    if (owner !== undefined && current.owner !== owner) {
+      throw forbidden(current.owner === undefined ? `Item ${id} has no owner: only an operator can change it` : `Item ${id} belongs to another user`);
+    }
+    if (expectedVersion === undefined) throw conflict(`Item ${id} changed meanwhile: retry`);
+    throw conflict(`Item ${id} is at version ${current.version}, not ${expectedVersion}: read it again and retry`);
+  }
+
+  /** `owner`, when given (sign-in on), must be the item's owner; checked by the write's own condition. */
+  async replace(id, input, owner) {
     const set = attributes(input);
     const removed = ['description', 'price', 'quantity', 'tags'].filter((key) => !(key in set));
     const names = { '#v': 'version', '#u': 'updatedAt' };
@@ -129,6 +141,11 @@ export class DynamoDbStore {
       condition += ' AND #v = :expected';
       values[':expected'] = input.expectedVersion;
     }
+    if (owner !== undefined) {
+      condition += ' AND #o = :owner'; // OWNER is a DynamoDB reserved word
+      names['#o'] = 'owner';
+      values[':owner'] = owner;
+    }
     const update = `SET ${assignments.join(', ')}${removed.length ? ` REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}` : ''}`;
     try {
       const { Attributes } = await this.send(new UpdateCommand({
@@ -138,17 +155,20 @@ export class DynamoDbStore {
       return toItem(Attributes);
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
-      const current = await this.get(id); // 404 when it is gone
-      throw conflict(`Item ${id} is at version ${current.version}, not ${input.expectedVersion}: read it again and retry`);
+      return this.explainMiss(id, owner, input.expectedVersion);
     }
   }
 
-  async delete(id) {
+  async delete(id, owner) {
+    const mine = owner === undefined ? {} : {
+      ConditionExpression: 'attribute_exists(pk) AND #o = :owner', ExpressionAttributeNames: { '#o': 'owner' }, ExpressionAttributeValues: { ':owner': owner },
+    };
     try {
-      await this.send(new DeleteCommand({ TableName: this.table, Key: { pk: id }, ConditionExpression: 'attribute_exists(pk)' }));
+      await this.send(new DeleteCommand({ TableName: this.table, Key: { pk: id }, ConditionExpression: 'attribute_exists(pk)', ...mine }));
     } catch (err) {
-      if (isConditionFailure(err)) throw notFound();
-      throw err;
+      if (!isConditionFailure(err)) throw err;
+      if (owner === undefined) throw notFound();
+      await this.explainMiss(id, owner);
     }
   }
 
