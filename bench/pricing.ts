@@ -90,7 +90,9 @@ export function priceTemplates(templates: Array<{ Resources?: Resources }>, pric
       const subnet = res[refId(r.Properties?.SubnetId) ?? ''];
       const publicIp = subnet?.Properties?.MapPublicIpOnLaunch === true
         || (r.Properties?.NetworkInterfaces ?? []).some((n: any) => n.AssociatePublicIpAddress === true);
-      add('NAT', `${id}: ${type} instance, ${root} GB gp3${publicIp ? ', public IPv4' : ''}`,
+      // A NAT instance forwards others' traffic (source/destination check off); any other is a host of ours.
+      const category = r.Properties?.SourceDestCheck === false ? 'NAT' : 'Instances';
+      add(category, `${id}: ${type} instance, ${root} GB gp3${publicIp ? ', public IPv4' : ''}`,
         rate * h + root * prices.ebsGp3GbMonth + (publicIp ? prices.publicIpv4Hour * h : 0));
     }
     for (const [id, r] of byType('AWS::EC2::VPCEndpoint')) {

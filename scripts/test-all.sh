@@ -99,7 +99,7 @@ node_tests() {
   [ "$bad" -eq 0 ] || { tail -80 "$log"; echo "(npm test exit ${rc}; ${tests} tests reported, at least ${expected} expected)"; }
   echo "--- ${name}: ${pass} passed, ${bad} failed ($((SECONDS - start))s)"
 }
-node_tests "items-service tests (PostgreSQL 18 + dynalite + Redis)" examples/items-service 98
+node_tests "items-service tests (PostgreSQL 18 + dynalite + Redis)" examples/items-service 100
 node_tests "load scenario tests" examples/load 4
 # The scenario itself, short: every request must succeed (figures are printed, not asserted).
 check "load scenario against the local service (10 VUs, 10 s)" \

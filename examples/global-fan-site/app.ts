@@ -23,6 +23,9 @@ export function createApp(app: App = new App()): App {
     // README's `aws cognito-idp initiate-auth` sign in from a terminal too.
     auth: { selfSignUp: true, passwordAuth: true },
     cache: {}, // ElastiCache Serverless for Valkey in the isolated subnets, IAM authentication
+    // Developers reach Aurora and the cache from a laptop: Session Manager port forwarding through
+    // an access host with no inbound port; attach the DevelopersPolicy output to their role.
+    developerAccess: {},
     slackWebhookSecret: slackWebhookSecret(stack),
   });
   const api = system.addService('Api', {
@@ -40,6 +43,11 @@ export function createApp(app: App = new App()): App {
   new CfnOutput(stack, 'UserPoolId', { value: system.auth.userPool.userPoolId });
   new CfnOutput(stack, 'UserPoolClientId', { value: system.auth.userPoolClient.userPoolClientId });
   new CfnOutput(stack, 'CacheEndpoint', { value: system.cache.endpointAddress });
+  new CfnOutput(stack, 'CacheName', { value: system.cache.cacheName });
+  new CfnOutput(stack, 'DatabaseEndpoint', { value: system.dataTier.aurora.cluster.clusterEndpoint.hostname });
+  new CfnOutput(stack, 'DeveloperAccessHost', { value: system.developerAccess.host.instanceId });
+  new CfnOutput(stack, 'DevelopersCacheUser', { value: system.developerAccess.cacheUser.ref });
+  new CfnOutput(stack, 'DevelopersPolicy', { value: system.developerAccess.policy.managedPolicyArn });
   new CfnOutput(stack, 'DatabaseSecretArn', { value: system.dataTier.aurora.masterSecret.secretArn });
   new CfnOutput(stack, 'GrafanaDashboard', { value: api.grafanaDashboardJson() });
   return app;

@@ -111,6 +111,11 @@ export class DataTier extends Construct {
     return this.bound.metricActivity(options);
   }
 
+  /** @internal The Aurora cluster and its facts, or undefined for DynamoDB. */
+  public get _aurora(): AuroraResources | undefined {
+    return this.bound.aurora;
+  }
+
   /** @internal What the dashboard and alarms draw. */
   public get _display() {
     return { title: this.bound.title, activityTitle: this.bound.activityTitle, saturationAlarm: this.bound.saturationAlarm };

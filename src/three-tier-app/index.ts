@@ -5,6 +5,7 @@ export type { AuroraOptions, AuroraMysqlOptions, AuroraPostgresOptions } from '.
 export { DatabaseAccess } from './data/binding';
 export type { AuroraResources, DataTierDefaults, DynamoDbResources } from './data/binding';
 export type { DynamoTableOptions } from './data/dynamodb';
+export * from './developer-access';
 export * from './edge';
 export * from './network';
 export type { SystemAlarms } from './observe';

@@ -4,6 +4,7 @@ import { NAT_INSTANCE_TYPE } from './defaults';
 import { ILogArchive } from '../log-archive-bucket';
 import { MonitoredEcsService, PrometheusOptions } from '../monitored-ecs-service';
 import { allowFromClient } from '../private/connections';
+import { hardenInstance } from '../private/instances';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { acknowledgeProvider } from '../private/provider-functions';
 import { checkId, invalid } from '../private/validate';
@@ -319,16 +320,8 @@ function natUserData(): ec2.UserData {
 /** NAT instances are plain EC2 instances: some instance rules do not fit a router. */
 function hardenNatInstances(provider: ec2.NatInstanceProviderV2): void {
   for (const instance of provider.gatewayInstances) {
-    const cfn = instance.node.defaultChild as ec2.CfnInstance;
-    // Encrypt the root volume (AL2023's root device is /dev/xvda; the size stays the AMI's).
-    cfn.blockDeviceMappings = [{ deviceName: '/dev/xvda', ebs: { encrypted: true, volumeType: 'gp3', deleteOnTermination: true } }];
-    // The NAT script never reads instance metadata, so IMDSv1 can go. Set on the instance, and in an
-    // unnamed launch template of its own: cdk-nag 2 and other scanners look for IMDSv2 only there.
-    // (CDK's IMDSv2 aspect would add a launch template with a fixed name, which clashes between stacks.)
-    const metadataOptions = { httpTokens: 'required', httpEndpoint: 'enabled' };
-    cfn.metadataOptions = metadataOptions;
-    const template = new ec2.CfnLaunchTemplate(instance, 'LaunchTemplate', { launchTemplateData: { metadataOptions } });
-    cfn.launchTemplate = { launchTemplateId: template.ref, version: template.attrLatestVersionNumber };
+    // The NAT script never reads instance metadata, so IMDSv1 can go.
+    const template = hardenInstance(instance);
     const router = 'A NAT instance is a router with no workload';
     suppressGuard(instance, [
       { rule: 'ec2_instance_detailed_monitoring_enabled_check', reason: `${router}; 5-minute network metrics are enough, detailed monitoring is an extra cost.` },

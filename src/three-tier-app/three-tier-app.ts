@@ -8,6 +8,7 @@ import { UserAuth, UserAuthProps } from './auth';
 import { DatabaseAccess } from './data/binding';
 import { DataStore, DataTier } from './data-tier';
 import { API_PATH_PATTERN } from './defaults';
+import { DeveloperAccess, DeveloperAccessOptions } from './developer-access';
 import { ThreeTierEdgeStack } from './edge';
 import { NatMode, Network } from './network';
 import { SystemAlarms, createSystemAlarms, createSystemDashboard } from './observe';
@@ -126,6 +127,12 @@ export interface ThreeTierAppProps {
    */
   readonly cache?: ValkeyCacheOptions;
   /**
+   * Developers reach the private database and cache from their laptops with Session Manager port
+   * forwarding through a small access host: no SSH key, no inbound port, no VPN server.
+   * @default - no developer access
+   */
+  readonly developerAccess?: DeveloperAccessOptions;
+  /**
    * Services to run (more can be added with `addService`).
    * @default - no services until `addService`
    */
@@ -180,6 +187,7 @@ export class ThreeTierApp extends Construct {
   private readonly apiPathPattern: string;
   private readonly userAuth?: UserAuth;
   private readonly valkey?: ValkeyCache;
+  private readonly access?: DeveloperAccess;
   /** Topic of every alarm and event. */
   public readonly alarmTopic: sns.ITopic;
   /** The system dashboard. */
@@ -243,6 +251,7 @@ export class ThreeTierApp extends Construct {
         ?? (props.auth ? defaultContentSecurityPolicy([`https://cognito-idp.${Stack.of(this).region}.amazonaws.com`]) : undefined),
     });
     if (props.auth) this.userAuth = new UserAuth(this, 'Auth', props.auth);
+    if (props.developerAccess) this.access = this.newDeveloperAccess(props.developerAccess);
 
     this.alarms = createSystemAlarms(this, this.appTier, this.dataTier, this.alarmTopic, this.valkey);
     this.dashboard = createSystemDashboard(this, this.webTier, this.appTier, this.dataTier, this.alarms, this.valkey);
@@ -260,6 +269,14 @@ export class ThreeTierApp extends Construct {
       throw invalid(this.node.path, 'auth', undefined, 'this system has no user pool', 'Give auth (e.g. auth: {}) to create one.');
     }
     return this.userAuth;
+  }
+
+  /** Developer access to the private tier; throws unless `developerAccess` is given. */
+  public get developerAccess(): DeveloperAccess {
+    if (!this.access) {
+      throw invalid(this.node.path, 'developerAccess', undefined, 'this system has no developer access', 'Give developerAccess (e.g. developerAccess: {}) to create it.');
+    }
+    return this.access;
   }
 
   /** The cache; throws unless `cache` is given. */
@@ -314,6 +331,31 @@ export class ThreeTierApp extends Construct {
     }
     for (const pattern of listenerPaths(options.pathPatterns, options.hostHeaders) ?? []) this.routeThroughCloudFront(pattern);
     return service;
+  }
+
+  /** The access host, admitted to the database and the cache, with the endpoints it needs without NAT. */
+  private newDeveloperAccess(options: DeveloperAccessOptions): DeveloperAccess {
+    const access = new DeveloperAccess(this, 'DeveloperAccess', {
+      ...options,
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.appSubnets,
+      logArchive: this.logArchive,
+      logEncryptionKey: this.logEncryptionKey,
+      notificationTopic: this.alarmTopic,
+    });
+    const aurora = this.dataTier._aurora;
+    if (aurora) {
+      this.dataTier._connection(`${access.node.path}`, DatabaseAccess.IAM, access.databaseUser); // checks the user name
+      this.dataTier.allowFrom(access.securityGroup, 'From developer access');
+      access.grantDatabase(aurora.cluster.clusterResourceIdentifier);
+    }
+    if (this.valkey) access.grantCache(this.valkey);
+    if (!this.network.egress) {
+      this.network.addInterfaceEndpoint('SsmMessages', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
+      this.network.addInterfaceEndpoint('Ec2Messages', ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES);
+    }
+    this.network.allowEndpointsFrom(access.securityGroup);
+    return access;
   }
 
   /** The cache, for a service that asks for it. */

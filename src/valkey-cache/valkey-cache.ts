@@ -187,9 +187,10 @@ export class ValkeyCache extends Construct implements ec2.IConnectable {
   public readonly replicationGroup?: elasticache.CfnReplicationGroup;
   /** The password of the services' user, with password authentication. */
   public readonly passwordSecret?: secretsmanager.Secret;
+  /** ARN of the serverless cache or replication group (the resource of `elasticache:Connect`). */
+  public readonly cacheArn: string;
 
   private readonly userIds: string[] = [];
-  private readonly arn: string;
   private readonly removalPolicy: RemovalPolicy;
   private readonly accessString: string;
   private readonly limits: { storageGb?: number; ecpu?: number };
@@ -276,7 +277,7 @@ export class ValkeyCache extends Construct implements ec2.IConnectable {
       this.serverlessCache = cache;
       this.cacheName = cache.ref;
       this.endpointAddress = cache.attrEndpointAddress;
-      this.arn = cache.attrArn;
+      this.cacheArn = cache.attrArn;
     } else {
       const o = deployment._nodeOptions;
       const replicas = o.replicas ?? 1;
@@ -312,7 +313,7 @@ export class ValkeyCache extends Construct implements ec2.IConnectable {
       this.replicationGroup = group;
       this.cacheName = group.ref;
       this.endpointAddress = group.attrPrimaryEndPointAddress;
-      this.arn = Stack.of(this).formatArn({ service: 'elasticache', resource: 'replicationgroup', resourceName: group.ref, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      this.cacheArn = Stack.of(this).formatArn({ service: 'elasticache', resource: 'replicationgroup', resourceName: group.ref, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
       const why = 'A cache holds copies the services rebuild from the database; give snapshotRetentionDays to keep snapshots.';
       acknowledge(group, [
         { id: 'AwsSolutions-AEC6', reason: 'Every connection signs in through RBAC (userGroupIds: IAM or password users; the default user is off), which replaces the single AUTH token.' },
@@ -334,8 +335,7 @@ export class ValkeyCache extends Construct implements ec2.IConnectable {
    * adds it to a `MonitoredEcsService` too.
    */
   public connect(id: string, client: ICacheClient): CacheConnection {
-    const ports = this.serverless ? ec2.Port.tcpRange(PORT, PORT + 1) : ec2.Port.tcp(PORT);
-    allowFromClient(this, client, ports, `Valkey from ${id}`);
+    this.allowFrom(client, `Valkey from ${id}`);
     const environment: Record<string, string> = {
       CACHE_HOST: this.endpointAddress,
       CACHE_PORT: String(PORT),
@@ -346,7 +346,7 @@ export class ValkeyCache extends Construct implements ec2.IConnectable {
     };
     const secrets: Record<string, ecs.Secret> = {};
     if (this.authentication === CacheAuthentication.IAM) {
-      const user = this.iamUser(id);
+      const user = this.addIamUser(id);
       environment.CACHE_USER = user.ref;
       this.grantConnect(client, user);
     } else {
@@ -437,14 +437,24 @@ export class ValkeyCache extends Construct implements ec2.IConnectable {
 
   /** `elasticache:Connect` on the cache as one of its users. */
   private grantConnect(grantee: iam.IGrantable, user: elasticache.CfnUser): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: ['elasticache:Connect'], resourceArns: [this.arn, user.attrArn] });
+    return iam.Grant.addToPrincipal({ grantee, actions: ['elasticache:Connect'], resourceArns: [this.cacheArn, user.attrArn] });
   }
 
-  /** The service's own IAM user (user id = user name, as IAM authentication requires). */
-  private iamUser(id: string): elasticache.CfnUser {
+  /** Admit a peer on the cache's port(s): 6379, and 6380 (reads from replicas) on a serverless cache. */
+  public allowFrom(peer: ec2.IConnectable, description: string): void {
+    allowFromClient(this, peer, this.serverless ? ec2.Port.tcpRange(PORT, PORT + 1) : ec2.Port.tcp(PORT), description);
+  }
+
+  /**
+   * A cache user that signs in with IAM (user id = user name, as IAM authentication requires),
+   * in the cache's user group; one per id. Its holder needs `elasticache:Connect` on `cacheArn`
+   * and the user's ARN.
+   */
+  public addIamUser(id: string, accessString?: string): elasticache.CfnUser {
     const existing = this.clients.get(id);
     if (existing) return existing;
-    const user = new elasticache.CfnUser(this, `User${id}`, { engine: 'valkey', userId: 'x', userName: 'x', accessString: this.accessString, authenticationMode: { Type: 'iam' } });
+    const access = accessString ?? this.accessString;
+    const user = new elasticache.CfnUser(this, `User${id}`, { engine: 'valkey', userId: 'x', userName: 'x', accessString: access, authenticationMode: { Type: 'iam' } });
     const userId = this.physicalId(`svc-${id}`, 40, user);
     user.userId = userId;
     user.userName = userId;

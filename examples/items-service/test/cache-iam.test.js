@@ -83,3 +83,28 @@ describe('ElastiCache IAM auth token', () => {
     assert.notEqual(second['X-Amz-Signature'], first['X-Amz-Signature']);
   });
 });
+
+describe('scripts/cache-token.js (developers sign in to the cache with it)', () => {
+  it('prints a token for the cache and user, signed with the credentials of the environment', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, ['scripts/cache-token.js', '--cache', 'shop-cache', '--user', 'shop-developers', '--region', 'eu-west-1', '--serverless'], {
+      env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' },
+      encoding: 'utf8',
+    }).trim();
+    const { host, params } = parse(out);
+    assert.equal(host, 'shop-cache');
+    const query = Object.fromEntries(params);
+    assert.equal(query.Action, 'connect');
+    assert.equal(query.User, 'shop-developers');
+    assert.equal(query.ResourceType, 'ServerlessCache');
+    assert.match(query['X-Amz-Credential'], /^AKIDEXAMPLE\/\d{8}\/eu-west-1\/elasticache\/aws4_request$/);
+    assert.equal(query['X-Amz-Signature'], expectedSignature(host, params, CREDENTIALS, 'eu-west-1'));
+  });
+
+  it('says how to call it when an argument is missing', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const run = spawnSync(process.execPath, ['scripts/cache-token.js', '--cache', 'shop-cache'], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /^usage: node scripts\/cache-token.js --cache/);
+  });
+});
