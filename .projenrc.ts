@@ -17,6 +17,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
+  // The Grafana importer ships in the npm package: `npx -p cdk-three-tier cdk-three-tier-grafana-import`.
+  bin: { 'cdk-three-tier-grafana-import': 'tools/grafana-import.mjs' },
   cdkVersion,
   constructsVersion: '10.5.1',
   jsiiVersion: '~5.9.0',

@@ -7,6 +7,8 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CostLine, byCategory, loadPrices, priceTemplates, total } from './pricing';
 import { handBuiltSystem, ourSystem, templatesOf } from './systems';
+import { itemsService } from '../examples/shared';
+import { CacheDeployment, CostProfile, GrafanaAuthentication, ThreeTierApp, ThreeTierAppProps, ThreeTierServiceOptions } from '../src';
 
 /** Synthesize a system and price its templates. */
 export function priceSystem(build: (app: App) => Stack[]): CostLine[] {
@@ -27,6 +29,28 @@ export const SYSTEMS: Array<[string, (app: App) => Stack[]]> = [
   ['hand-built (ecs-patterns)', handBuiltSystem],
 ];
 
+/** Opt-ins of issue #19, each priced as what it adds to a one-service system in each profile. */
+export const OPT_INS: Array<[string, Partial<ThreeTierAppProps>, Partial<ThreeTierServiceOptions>]> = [
+  ['cache: serverless Valkey', { cache: {} }, { cache: true }],
+  ['cache: nodes (cache.t4g.micro + replica)', { cache: { deployment: CacheDeployment.nodes() } }, { cache: true }],
+  ['developerAccess', { developerAccess: {} }, {}],
+  ['grafana (one active editor)', { grafana: { authentication: GrafanaAuthentication.identityCenter() } }, {}],
+  ['imageRepository (upper bound)', {}, { imageRepository: {} }],
+];
+
+/** A one-service system in us-east-1, with an opt-in's props. */
+export function optInSystem(profile: 'development' | 'production', props: Partial<ThreeTierAppProps>, service: Partial<ThreeTierServiceOptions>) {
+  return (app: App): Stack[] => {
+    const stack = new Stack(app, 'OptIn', { env: { region: 'us-east-1' } });
+    new ThreeTierApp(stack, 'System', {
+      profile: profile === 'development' ? CostProfile.development() : CostProfile.production(),
+      services: [{ id: 'Items', ...itemsService('postgres'), ...service }],
+      ...props,
+    });
+    return [stack];
+  };
+}
+
 function main(): void {
   const prices = loadPrices();
   const showLines = process.argv.includes('--lines');
@@ -43,7 +67,16 @@ function main(): void {
   const [dev, prod, hand] = priced.map((p) => total(p.lines));
   console.log(`development / hand-built: ${(dev / hand).toFixed(2)} (goal <= 0.30); development: $${dev.toFixed(2)} (goal <= $40)`);
   console.log(`production / hand-built: ${(prod / hand).toFixed(2)}`);
-  console.log('Not included: requests, LCUs, NAT and CloudFront data, storage, log ingestion, Container Insights, free tiers.');
+  console.log('Not included: requests, LCUs, NAT and CloudFront data, storage (but image repositories at their lifecycle bound), log ingestion, Container Insights, free tiers.');
+  // What each opt-in adds, per profile (the difference of two priced systems, side by side).
+  const base = (['development', 'production'] as const).map((profile) => total(priceSystem(optInSystem(profile, {}, {}))));
+  console.log('\nOpt-ins: what each adds a month to a one-service system');
+  const optRow = (cells: string[]) => console.log([cells[0].padEnd(42), ...cells.slice(1).map((c) => c.padStart(11))].join('  '));
+  optRow(['', 'development', 'production']);
+  for (const [name, props, service] of OPT_INS) {
+    const added = (['development', 'production'] as const).map((profile, i) => total(priceSystem(optInSystem(profile, props, service))) - base[i]);
+    optRow([name, ...added.map((a) => a.toFixed(2))]);
+  }
   if (showLines) {
     for (const p of priced) {
       console.log(`\n${p.name}`);

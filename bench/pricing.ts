@@ -34,6 +34,10 @@ export interface PriceTable {
   readonly valkeyServerlessGbHour: number;
   /** The least data a serverless Valkey cache is billed for. */
   readonly valkeyServerlessMinimumGb: number;
+  /** Amazon Managed Grafana, per active Editor or Admin a month. */
+  readonly grafanaEditorMonth: number;
+  /** Amazon Managed Grafana, per active Viewer a month. */
+  readonly grafanaViewerMonth: number;
   /** ElastiCache for Valkey nodes, per node-hour. */
   readonly valkeyNodeHour: Record<string, number>;
 }
@@ -162,6 +166,8 @@ export function priceTemplates(templates: Array<{ Resources?: Resources }>, pric
       const nodes = Number(r.Properties?.NumNodeGroups ?? 1) * (1 + Number(r.Properties?.ReplicasPerNodeGroup ?? 0));
       add('Cache', `${id}: ${nodes} × ${type}`, nodes * rate * h);
     }
+    // Grafana bills active users; priced at one Editor, the least a workspace in use has.
+    for (const [id] of byType('AWS::Grafana::Workspace')) add('Grafana', `${id}: one active editor`, prices.grafanaEditorMonth);
     // A repository holds at most its lifecycle's image count once CI pushes: priced at that bound.
     for (const [id, r] of byType('AWS::ECR::Repository')) {
       const text = r.Properties?.LifecyclePolicy?.LifecyclePolicyText;

@@ -11,8 +11,8 @@ import {
   aws_route53 as route53, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import {
-  CostProfile, DataStore, LogArchiveBucket, LogArchiveEncryption, MonitoredEcsService, NatMode, ServiceLoadBalancer,
-  ServicePlacement, ThreeTierApp, ThreeTierAppProps, ThreeTierEdgeStack,
+  CacheAuthentication, CacheDeployment, CostProfile, DataStore, GrafanaAuthentication, LogArchiveBucket, LogArchiveEncryption, MonitoredEcsService,
+  NatMode, ServiceLoadBalancer, ServicePlacement, ThreeTierApp, ThreeTierAppProps, ThreeTierEdgeStack,
 } from '../src';
 import { markUsersOwn } from './consumer-view';
 
@@ -69,6 +69,25 @@ export const MATRIX: Record<string, (app: App) => void> = {
   },
   'production-aurora-postgres-nested-seoul': (app) => seoul(app, {
     profile: CostProfile.production(), servicePlacement: ServicePlacement.NESTED_STACKS,
+  }),
+  // Issue #19: a node-based cache with a password, signed-in writes, developer access, an image repository, Grafana with SAML.
+  'production-aurora-cache-nodes-password-developer-access-virginia': (app) => virginia(app, {
+    profile: CostProfile.production(),
+    cache: { deployment: CacheDeployment.nodes({ replicas: 1 }), authentication: CacheAuthentication.PASSWORD },
+    auth: {},
+    developerAccess: {},
+    grafana: { authentication: GrafanaAuthentication.saml({ idpMetadataUrl: 'https://idp.example.com/metadata', adminRoleValues: ['grafana-admins'] }) },
+    services: services.map((s, i) => ({ ...s, cache: true, auth: i === 0, imageRepository: i === 0 ? {} : undefined })),
+  }),
+  // Without NAT: a serverless cache reached from nested services, developer access over Session Manager endpoints.
+  'development-dynamodb-no-nat-serverless-cache-developer-access-nested-seoul': (app) => seoul(app, {
+    profile: CostProfile.development(),
+    database: DataStore.dynamoDb(),
+    natMode: NatMode.none(),
+    servicePlacement: ServicePlacement.NESTED_STACKS,
+    cache: {},
+    developerAccess: {},
+    services: services.map((s) => ({ ...s, cache: true })),
   }),
   'standalone-monitored-service-virginia': (app) => {
     const stack = new Stack(app, 'Service', { env: VIRGINIA });

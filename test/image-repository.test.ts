@@ -25,12 +25,11 @@ describe('ImageRepository', () => {
     });
   });
 
-  test('the lifecycle expires untagged images after a day and keeps the last 30', () => {
+  test('Lifecycle: tagStatus any rule must have the highest rulePriority (untagged expire after a day, the last 30 kept)', () => {
     const repository = Object.values(t.findResources('AWS::ECR::Repository'))[0] as any;
     const rules = JSON.parse(repository.Properties.LifecyclePolicy.LifecyclePolicyText).rules;
     expect(rules).toEqual([
       expect.objectContaining({ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 1, countUnit: 'days' } }),
-      // ECR requires the rule that selects any tag status to have the highest priority number.
       expect.objectContaining({ rulePriority: 2, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 } }),
     ]);
   });

@@ -1,6 +1,6 @@
 import { App, Stack, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_rds as rds } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { SYSTEMS, priceSystem } from '../bench/cost';
+import { SYSTEMS, optInSystem, priceSystem } from '../bench/cost';
 import { CostLine, TARGET_TRACKING_ALARMS, loadPrices, priceTemplates, total } from '../bench/pricing';
 import { scaledSystem } from '../bench/systems';
 import { CacheDeployment, ImageRepository, ServicePlacement, ValkeyCache } from '../src';
@@ -36,6 +36,18 @@ describe('idle cost pricing (bench/pricing.ts)', () => {
     expect(sum(nodes, 'Cache')).toBeCloseTo(3 * prices.valkeyNodeHour['cache.t4g.micro'] * H);
     // The disabled default user's password is a secret like any other.
     expect(sum(nodes, 'Secrets')).toBeCloseTo(prices.secretMonth);
+  });
+
+  test('the serverless cache opt-in adds its billing minimum, the default user\'s secret and three alarms, in each profile', () => {
+    for (const profile of ['development', 'production'] as const) {
+      const base = priceSystem(optInSystem(profile, {}, {}));
+      const withCache = priceSystem(optInSystem(profile, { cache: {} }, { cache: true }));
+      expect(sum(withCache, 'Cache')).toBeCloseTo(prices.valkeyServerlessMinimumGb * prices.valkeyServerlessGbHour * H);
+      expect(sum(withCache, 'Secrets') - sum(base, 'Secrets')).toBeCloseTo(prices.secretMonth);
+      expect(sum(withCache, 'Alarms') - sum(base, 'Alarms')).toBeCloseTo(3 * prices.alarmMetricMonth);
+      const cache = prices.valkeyServerlessMinimumGb * prices.valkeyServerlessGbHour * H;
+      expect(total(withCache) - total(base)).toBeCloseTo(cache + prices.secretMonth + 3 * prices.alarmMetricMonth);
+    }
   });
 
   test('a NAT gateway costs its hours plus its public IPv4', () => {

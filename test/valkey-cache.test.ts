@@ -25,7 +25,7 @@ describe('a system with a serverless cache (the default), one service asking for
   });
   const t = Template.fromStack(stack);
 
-  test('ServerlessCacheName is stored lowercase: the generated name is lowercase, 40 characters at most, valkey 8, in the isolated subnets', () => {
+  test('ServerlessCacheName is stored lowercase, and no subnet group (SubnetIds + SecurityGroupIds on the resource): a lowercase name of 40 characters at most, valkey 8, the isolated subnets', () => {
     const cache = Object.values(t.findResources('AWS::ElastiCache::ServerlessCache'))[0] as any;
     expect(cache.Properties).toMatchObject({ Engine: 'valkey', MajorEngineVersion: '8', CacheUsageLimits: { DataStorage: { Maximum: 10, Unit: 'GB' }, ECPUPerSecond: { Maximum: 100000 } } });
     expect(cache.Properties.ServerlessCacheName).toMatch(/^[a-z][a-z0-9-]{0,39}$/);

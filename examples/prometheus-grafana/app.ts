@@ -1,14 +1,16 @@
 // Example: a web/app/db three-tier system watched with Prometheus and Grafana, its logs in S3 for
 // Athena. Seoul (ap-northeast-2) runs CloudFront + S3 (web), the items service on ECS (app) and
 // Aurora PostgreSQL (db); the WAF web ACL lives in us-east-1. An ADOT collector sidecar scrapes
-// the service's /metrics into Amazon Managed Service for Prometheus; the Grafana dashboard JSON
-// is a stack output. ALB, CloudFront, VPC flow and container logs land in the S3 log archive,
+// the service's /metrics into Amazon Managed Service for Prometheus; an Amazon Managed Grafana
+// workspace (IAM Identity Center sign-in) reads CloudWatch, that Prometheus workspace and the
+// logs through Athena. ALB, CloudFront, VPC flow and container logs land in the S3 log archive,
 // each with an Athena table (alb_access_logs, cloudfront_logs, vpc_flow_logs, cloudwatch_logs).
-// Deploy: cd examples/prometheus-grafana && npx cdk deploy --all
-//         then import the GrafanaDashboard output into Grafana (data sources: CloudWatch, AMP),
-//         and query the logs in the AthenaWorkGroup output (e.g. its saved alb-top-5xx-paths).
+// Deploy: cd examples/prometheus-grafana && npx cdk deploy --all (IAM Identity Center enabled first)
+//         then npx cdk-three-tier-grafana-import --stack PrometheusGrafanaSystem --region ap-northeast-2
+//         (from this repository: node ../../tools/grafana-import.mjs ...) for the data sources and
+//         dashboards, and query the logs in the AthenaWorkGroup output (e.g. its saved alb-top-5xx-paths).
 import { App, CfnOutput, Stack } from 'aws-cdk-lib';
-import { CostProfile, DataStore, ThreeTierApp, ThreeTierEdgeStack } from '../../src';
+import { CostProfile, DataStore, GrafanaAuthentication, ThreeTierApp, ThreeTierEdgeStack } from '../../src';
 import { itemsService } from '../shared';
 
 export function createApp(app: App = new App()): App {
@@ -20,6 +22,7 @@ export function createApp(app: App = new App()): App {
     profile: CostProfile.development(),
     edge,
     database: DataStore.auroraPostgres(),
+    grafana: { authentication: GrafanaAuthentication.identityCenter() },
   });
   const items = system.addService('Items', {
     ...itemsService('postgres'),
@@ -28,6 +31,7 @@ export function createApp(app: App = new App()): App {
 
   new CfnOutput(stack, 'Url', { value: system.url });
   new CfnOutput(stack, 'PrometheusEndpoint', { value: items.prometheusWorkspace.attrPrometheusEndpoint });
+  new CfnOutput(stack, 'GrafanaUrl', { value: system.grafana!.url });
   new CfnOutput(stack, 'GrafanaDashboard', { value: items.grafanaDashboardJson() });
   new CfnOutput(stack, 'AthenaWorkGroup', { value: system.logArchive.workGroupName });
   new CfnOutput(stack, 'AthenaDatabase', { value: system.logArchive.glueDatabaseName });

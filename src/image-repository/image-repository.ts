@@ -25,9 +25,11 @@ export interface ImageRepositoryOptions {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * Scan each image for OS-package vulnerabilities when it is pushed (ECR basic scanning). For
-   * Amazon Inspector's enhanced scanning, turn it on for the registry (an account-wide setting,
-   * so not made here); it then takes over from this.
+   * Scan each image for OS-package vulnerabilities when it is pushed (ECR basic scanning). AWS
+   * deprecates this repository-level setting in favour of the registry's scanning rules, and
+   * removing it from a template does not turn it off; for those rules or Amazon Inspector's
+   * enhanced scanning, use `AWS::ECR::RegistryScanningConfiguration`, one per account and Region,
+   * so owned by one stack of yours rather than made here.
    * @default true
    */
   readonly scanOnPush?: boolean;

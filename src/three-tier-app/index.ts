@@ -7,6 +7,9 @@ export type { AuroraResources, DataTierDefaults, DynamoDbResources } from './dat
 export type { DynamoTableOptions } from './data/dynamodb';
 export * from './developer-access';
 export * from './edge';
+export * from './grafana';
+export * from './grafana-auth';
+export * from './grafana-panels';
 export * from './network';
 export type { SystemAlarms } from './observe';
 export * from './profile';

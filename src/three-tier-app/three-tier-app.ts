@@ -10,6 +10,9 @@ import { DataStore, DataTier } from './data-tier';
 import { API_PATH_PATTERN } from './defaults';
 import { DeveloperAccess, DeveloperAccessOptions } from './developer-access';
 import { ThreeTierEdgeStack } from './edge';
+import { GrafanaVersion, ManagedGrafana } from './grafana';
+import { GrafanaAuthentication } from './grafana-auth';
+import { systemGrafanaRows } from './grafana-system';
 import { NatMode, Network } from './network';
 import { SystemAlarms, createSystemAlarms, createSystemDashboard } from './observe';
 import { CostProfile } from './profile';
@@ -48,6 +51,17 @@ export interface ThreeTierServiceOptions extends AppServiceOptions {
    * @default false
    */
   readonly auth?: boolean;
+}
+
+/** Amazon Managed Grafana over the system (`ThreeTierAppProps.grafana`). */
+export interface ThreeTierGrafanaOptions {
+  /** How users sign in (`identityCenter()` needs IAM Identity Center enabled in the account). */
+  readonly authentication: GrafanaAuthentication;
+  /**
+   * Grafana version.
+   * @default GrafanaVersion.V10_4
+   */
+  readonly grafanaVersion?: GrafanaVersion;
 }
 
 /** A service given in `ThreeTierAppProps.services`. */
@@ -127,6 +141,13 @@ export interface ThreeTierAppProps {
    */
   readonly cache?: ValkeyCacheOptions;
   /**
+   * An Amazon Managed Grafana workspace over the system (CloudWatch, the services' Prometheus
+   * workspaces, the log archive through Athena) with the system's dashboards; after deploying,
+   * `npx -p cdk-three-tier cdk-three-tier-grafana-import --stack <stack>` provisions them.
+   * @default - no Grafana workspace
+   */
+  readonly grafana?: ThreeTierGrafanaOptions;
+  /**
    * Developers reach the private database and cache from their laptops with Session Manager port
    * forwarding through a small access host: no SSH key, no inbound port, no VPN server.
    * @default - no developer access
@@ -198,6 +219,8 @@ export class ThreeTierApp extends Construct {
   public readonly slackChannel?: chatbot.SlackChannelConfiguration;
   /** The webhook notifier, when `slackWebhookSecret` is set. */
   public readonly slackNotifier?: lambda.Function;
+  /** The Grafana workspace, when `grafana` is set. */
+  public readonly grafana?: ManagedGrafana;
   /** The KMS key of the system's log groups, with a profile that encrypts them (production). */
   public readonly logEncryptionKey?: kms.Key;
 
@@ -255,6 +278,13 @@ export class ThreeTierApp extends Construct {
 
     this.alarms = createSystemAlarms(this, this.appTier, this.dataTier, this.alarmTopic, this.valkey);
     this.dashboard = createSystemDashboard(this, this.webTier, this.appTier, this.dataTier, this.alarms, this.valkey);
+    if (props.grafana) {
+      this.grafana = new ManagedGrafana(this, 'Grafana', { ...props.grafana, logArchive: this.logArchive, alarmTopic: this.alarmTopic });
+      this.grafana.addDashboard('system', {
+        title: `${this.node.path}: system`,
+        rows: systemGrafanaRows(this.webTier, this.appTier, this.dataTier, this.alarms, this.valkey),
+      });
+    }
     // Services come after the web tier and the dashboard, which route their paths and draw their rows.
     for (const definition of props.services ?? []) {
       const { id: serviceId, ...options } = definition;
@@ -309,6 +339,12 @@ export class ThreeTierApp extends Construct {
       secrets: { ...connection.secrets, ...options.secrets },
     });
     if (options.cache) this.cacheFor(id).connectService(id, service);
+    if (this.grafana) {
+      // The service's rows join the system dashboard, and its Prometheus workspace becomes a data source.
+      const prometheusWorkspace = options.prometheus ? service.prometheusWorkspace : undefined;
+      if (prometheusWorkspace) this.grafana.addPrometheusWorkspace(prometheusWorkspace);
+      this.grafana.addDashboardRows('system', ManagedGrafana.serviceRows(service, { heading: id, prometheusWorkspace }));
+    }
     if (Object.keys(given).length > 0 || options.cache) {
       acknowledge(service.taskDefinition, [{
         id: 'AwsSolutions-ECS2',
