@@ -57,7 +57,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['.jsii.tabl.json', 'cdk.out', '/examples/cdk.out', '/dist-py-check', '/.ci/out', '/.venv-cfn-lint', '/consumers/*/.venv', '/consumers/java/target', '/.cache'],
   npmIgnoreOptions: {
-    ignorePatterns: ['/examples', '/scripts', '/bench', '/.ci', '/docs', '/consumers', '/cdk.out', '/dist-code', '/.venv-cfn-lint', '/.cache', '/.cfnlintrc.yaml'],
+    ignorePatterns: ['/examples', '/scripts', '/integ', '/bench', '/.ci', '/docs', '/consumers', '/cdk.out', '/dist-code', '/.venv-cfn-lint', '/.cache', '/.cfnlintrc.yaml'],
   },
   // The development tsconfig at the top level (the project card's layout), for tests, integ tests, examples, scripts and benchmarks.
   tsconfigDevFile: 'tsconfig.dev.json',

@@ -43,6 +43,15 @@ npm_install() {
 npm_install
 npm_install "$tarball" aws-cdk-lib@latest constructs@^10 cdk-nag@^3
 
+# The Grafana importer the README names ships as a command of the package: it answers with its usage.
+rc=0; out=$(npx --no-install cdk-three-tier-grafana-import 2>&1) || rc=$?
+if [ "$rc" -eq 0 ] || ! grep -q 'give --stack or --manifest' <<<"$out"; then
+  echo "new-user app: cdk-three-tier-grafana-import did not answer with its usage (exit $rc): $out"; exit 1
+fi
+echo "new-user app: the package's cdk-three-tier-grafana-import command runs"
+# A package holds the library, not this repository's tests: no integ snapshots (they weighed 22 MB).
+if tar tzf "$tarball" | grep -qE '^package/(integ|test)/'; then echo "new-user app: the package carries integ or test files"; exit 1; fi
+
 # cdk.json: cdk init's, with the context every new project of this aws-cdk-lib gets.
 node -e '
   const cx = require("aws-cdk-lib/cx-api");
@@ -63,7 +72,8 @@ done
 # The sample service's image context, without its installed modules.
 (cd "$root/examples" && tar --exclude=node_modules --exclude=test --exclude=.data -cf - items-service) | (cd examples && tar -xf -)
 sed -i -E "s#from '(\.\./)+src'#from 'cdk-three-tier'#" examples/*.ts examples/*/app.ts
-if grep -rn "from '\.\./\.\./src\|from '\.\./src" examples; then echo "new-user app: an example still imports the repository's src"; exit 1; fi
+# (CDK apps only: the sample service's own scripts import its own src/.)
+if grep -rn --include='*.ts' "from '\.\./\.\./src\|from '\.\./src" examples; then echo "new-user app: an example still imports the repository's src"; exit 1; fi
 
 # The README's blocks, and the folders they name (./items-service and friends) as a user has them.
 cp "$root"/consumers/typescript/{check.ts,readme-fixture.ts} .

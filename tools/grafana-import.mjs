@@ -13,7 +13,7 @@
 // account (Admin; created once), deleted when the import ends. Data sources keep fixed uids
 // (cloudwatch, prometheus, prometheus-2, ..., athena): the dashboards name them.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -209,7 +209,8 @@ async function main(argv) {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a command: npm's bin link is a symlink, so compare real paths (tests import the module).
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   main(process.argv.slice(2)).catch((err) => {
     console.error(err.message);
     process.exit(1);
