@@ -76,20 +76,20 @@ describe('developer access to Aurora and the cache', () => {
     t.hasResourceProperties('AWS::ElastiCache::User', { AccessString: 'on ~* -@all +@read +@connection', AuthenticationMode: { Type: 'iam' } });
   });
 
-  test('every session start to the host is logged (CloudTrail through EventBridge) and sent to the system topic', () => {
-    const rule = Object.values(t.findResources('AWS::Events::Rule')).find((r: any) => r.Properties.EventPattern?.source?.[0] === 'aws.ssm') as any;
-    expect(rule.Properties.EventPattern).toEqual({
-      'source': ['aws.ssm'],
-      'detail-type': ['AWS API Call via CloudTrail'],
-      'detail': {
-        eventSource: ['ssm.amazonaws.com'],
-        eventName: ['StartSession', 'ResumeSession'],
-        requestParameters: { target: [{ Ref: expect.stringMatching(/^AppDeveloperAccessHost/) }] },
-      },
-    });
-    const arns = rule.Properties.Targets.map((x: any) => JSON.stringify(x.Arn));
-    expect(arns.some((a: string) => a.includes('AppDeveloperAccessSessions'))).toBe(true);
-    expect(arns.some((a: string) => a.includes('AppAlarmTopic'))).toBe(true);
+  test('every session start to the host, and every refused attempt, is logged (CloudTrail through EventBridge); started ones go to the system topic', () => {
+    const rules = Object.values(t.findResources('AWS::Events::Rule')).filter((r: any) => r.Properties.EventPattern?.source?.[0] === 'aws.ssm') as any[];
+    const startSession = {
+      eventSource: ['ssm.amazonaws.com'],
+      eventName: ['StartSession'],
+      requestParameters: { target: [{ Ref: expect.stringMatching(/^AppDeveloperAccessHost/) }] },
+    };
+    const [log, notice] = rules;
+    expect(log.Properties.EventPattern).toEqual({ 'source': ['aws.ssm'], 'detail-type': ['AWS API Call via CloudTrail'], 'detail': startSession });
+    // A log group target is the group's ARN without ':*' (with it, nothing arrives): built from its name.
+    expect(log.Properties.Targets).toHaveLength(1);
+    expect(JSON.stringify(log.Properties.Targets[0].Arn)).toMatch(/:log-group:",\{"Ref":"AppDeveloperAccessSessions[0-9A-F]{8}"\}\]\]\}$/);
+    expect(notice.Properties.EventPattern.detail).toEqual({ ...startSession, errorCode: [{ exists: false }] });
+    expect(JSON.stringify(notice.Properties.Targets[0].Arn)).toContain('AppAlarmTopic');
     t.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365, KmsKeyId: Match.anyValue() }, DeletionPolicy: 'Retain' });
     // The document is a JSON string joined with the log group's ARN: only EventBridge (and log delivery) may write, to this group.
     const policy = Object.values(t.findResources('AWS::Logs::ResourcePolicy'))[0] as any;

@@ -1,4 +1,4 @@
-import { Stack, aws_ec2 as ec2, aws_iam as iam } from 'aws-cdk-lib';
+import { App, Stack, aws_ec2 as ec2, aws_iam as iam } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { newStack } from './fixtures';
 import { formatFindings, nagFindings } from './helpers/nag';
@@ -135,13 +135,16 @@ describe('a node-based cache with password authentication', () => {
     expect(JSON.stringify(taskPolicies)).not.toMatch(/AppCacheServicePassword|elasticache:Connect/);
   });
 
-  test('node metrics: memory %, engine CPU, evictions on the primary node', () => {
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DatabaseMemoryUsagePercentage', Threshold: 80 });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'EngineCPUUtilization',
-      Threshold: 80,
-      Dimensions: [{ Name: 'CacheClusterId', Value: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('^AppCache') }, '-001']] } }],
-    });
+  test('node metrics: memory %, engine CPU and evictions over both nodes, so a failover moves nothing out of sight', () => {
+    const alarmOf = (id: string) => (Object.entries(t.findResources('AWS::CloudWatch::Alarm')).find(([k]) => k.startsWith(id))![1] as any).Properties;
+    const memory = alarmOf('AppCacheCacheMemoryAlarm');
+    expect(memory.Threshold).toBe(80);
+    expect(memory.Metrics[0]).toMatchObject({ Expression: 'MAX([databaseMemoryUsagePercentage1, databaseMemoryUsagePercentage2])' });
+    const nodes = memory.Metrics.slice(1).map((m: any) => m.MetricStat.Metric.Dimensions[0].Value['Fn::Join'][1][1]);
+    expect(nodes).toEqual(['-001', '-002']);
+    expect(alarmOf('AppCacheCacheLoadAlarm').Metrics[0].Expression).toBe('MAX([engineCPUUtilization1, engineCPUUtilization2])');
+    expect(alarmOf('AppCacheCacheLoadAlarm').Metrics[1].MetricStat.Metric.MetricName).toBe('EngineCPUUtilization');
+    expect(alarmOf('AppCacheCacheEvictionsAlarm').Metrics[0].Expression).toBe('SUM([evictions1, evictions2])');
   });
 
   test('the four rule packs find nothing (acknowledged: default port, no snapshots; unrotated password explained)', () => {
@@ -163,6 +166,32 @@ test('a service in a nested stack gets its rule and user grant in its own stack'
   nested.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 6379, ToPort: 6380 });
   nested.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'elasticache:Connect' })]) } });
   Template.fromStack(stack).resourceCountIs('AWS::ElastiCache::ServerlessCache', 1);
+});
+
+test('names are unique per stack name and within 40 characters, whatever the ids', () => {
+  const names = (stackName: string, serviceId: string) => {
+    const app = new App();
+    const stack = new Stack(app, 'System', { stackName, env: { region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const cache = new ValkeyCache(stack, 'Cache', { vpc });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    cache.connect(serviceId, { connections: new ec2.Connections({ securityGroups: [new ec2.SecurityGroup(stack, 'Client', { vpc })] }), grantPrincipal: role });
+    const t = Template.fromStack(stack);
+    return [
+      ...Object.values(t.findResources('AWS::ElastiCache::User')).map((u: any) => u.Properties.UserId),
+      ...Object.values(t.findResources('AWS::ElastiCache::UserGroup')).map((g: any) => g.Properties.UserGroupId),
+      ...Object.values(t.findResources('AWS::ElastiCache::ServerlessCache')).map((c: any) => c.Properties.ServerlessCacheName),
+    ];
+  };
+  const dev = names('shop-dev', 'Items');
+  const test2 = names('shop-test', 'Items');
+  expect(dev).toHaveLength(4);
+  for (const name of [...dev, ...names('shop-dev', 'AVeryLongServiceIdentifierThatGoesOnAndOnForeverMore')]) {
+    expect(name).toMatch(/^[a-z][a-z0-9-]{0,39}$/);
+    expect(name).not.toMatch(/--|-$/);
+  }
+  // The same app deployed as two stacks in one account and Region: no name in common.
+  expect(dev.filter((n) => test2.includes(n))).toEqual([]);
 });
 
 describe('ValkeyCache alone', () => {

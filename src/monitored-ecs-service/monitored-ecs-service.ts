@@ -573,7 +573,6 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
     }
   }
 
-  /** The Prometheus workspace the collector writes to; throws unless `prometheus` is set. */
   /** The service's own ECR repository; throws unless `imageRepository` is set. */
   public get imageRepository(): ImageRepository {
     if (!this.ownRepository) {
@@ -600,6 +599,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       : 'Give image (e.g. ContainerImage.fromAsset or fromRegistry), or imageRepository with imageTag.');
   }
 
+  /** The Prometheus workspace the collector writes to; throws unless `prometheus` is set. */
   public get prometheusWorkspace(): aps.CfnWorkspace {
     if (!this.workspace) {
       throw invalid(this.node.path, 'prometheusWorkspace', undefined, 'this service scrapes no Prometheus metrics', 'Set prometheus (e.g. prometheus: {}) to get a workspace.');

@@ -77,7 +77,7 @@ export class DeveloperAccess extends Construct {
   public readonly securityGroup: ec2.SecurityGroup;
   /** Attach to the developers' role or group. */
   public readonly policy: iam.ManagedPolicy;
-  /** Every session start and resume on the host, from CloudTrail. */
+  /** Every session start on the host, and every refused attempt, from CloudTrail. */
   public readonly sessionLog: logs.LogGroup;
   /** The EventBridge rule that writes the session log. */
   public readonly sessionRule: events.Rule;
@@ -195,25 +195,35 @@ export class DeveloperAccess extends Construct {
         resources: [this.sessionLog.logGroupArn],
       })],
     });
+    // Every StartSession call to the host, refused ones included (an audit wants the attempts);
+    // ResumeSession events name only the session, not the host, so they cannot be matched here.
+    const startSession = {
+      eventSource: ['ssm.amazonaws.com'],
+      eventName: ['StartSession'],
+      requestParameters: { target: [this.host.instanceId] },
+    };
     this.sessionRule = new events.Rule(this, 'SessionStarts', {
-      description: `Session Manager sessions to the access host of ${path} (from CloudTrail)`,
-      eventPattern: {
-        source: ['aws.ssm'],
-        detailType: ['AWS API Call via CloudTrail'],
-        detail: {
-          eventSource: ['ssm.amazonaws.com'],
-          eventName: ['StartSession', 'ResumeSession'],
-          requestParameters: { target: [this.host.instanceId] },
-        },
-      },
-      targets: [{ bind: () => ({ arn: this.sessionLog.logGroupArn }) }],
+      description: `Session Manager sessions to the access host of ${path}, and refused attempts (from CloudTrail)`,
+      eventPattern: { source: ['aws.ssm'], detailType: ['AWS API Call via CloudTrail'], detail: startSession },
+      // A log group target is its ARN without the ':*' that the group's Arn attribute ends in:
+      // with it, the rule deploys and matches, and nothing arrives.
+      targets: [{
+        bind: () => ({
+          arn: stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: this.sessionLog.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        }),
+      }],
     });
     if (props.notificationTopic) {
-      this.sessionRule.addTarget(new targets.SnsTopic(props.notificationTopic, {
-        message: events.RuleTargetInput.fromText(
-          `Developer session: ${events.EventField.fromPath('$.detail.userIdentity.arn')} started ${events.EventField.fromPath('$.detail.eventName')} ` +
-          `to ${events.EventField.fromPath('$.detail.requestParameters.target')} at ${events.EventField.fromPath('$.time')}`),
-      }));
+      // The topic hears of sessions that started (CloudTrail sets errorCode on refused calls).
+      new events.Rule(this, 'SessionNotices', {
+        description: `Tells the system topic of each session started on the access host of ${path}`,
+        eventPattern: { source: ['aws.ssm'], detailType: ['AWS API Call via CloudTrail'], detail: { ...startSession, errorCode: [{ exists: false }] } },
+        targets: [new targets.SnsTopic(props.notificationTopic, {
+          message: events.RuleTargetInput.fromText(
+            `Developer session started by ${events.EventField.fromPath('$.detail.userIdentity.arn')} ` +
+            `on ${events.EventField.fromPath('$.detail.requestParameters.target')} at ${events.EventField.fromPath('$.time')}`),
+        })],
+      });
     }
     props.logArchive?.addLogGroup(this.sessionLog);
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import {
   ArnFormat, Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Token,
   aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cw_actions, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticache as elasticache,
@@ -194,6 +195,8 @@ export class ValkeyCache extends Construct implements ec2.IConnectable {
   private readonly removalPolicy: RemovalPolicy;
   private readonly accessString: string;
   private readonly limits: { storageGb?: number; ecpu?: number };
+  /** Nodes of a replication group (primary and replicas); 1 for serverless. */
+  private readonly nodeCount: number;
   private readonly clients = new Map<string, elasticache.CfnUser>();
   private sharedUser?: elasticache.CfnUser;
 
@@ -261,6 +264,7 @@ export class ValkeyCache extends Construct implements ec2.IConnectable {
       checkRange(path, 'maxEcpuPerSecond', ecpu, 1000, 15000000, 'the ECPU limit a second', { integer: true });
       checkRange(path, 'snapshotRetentionDays', o.snapshotRetentionDays, 0, 35, 'the days snapshots are kept', { integer: true });
       this.limits = { storageGb, ecpu };
+      this.nodeCount = 1;
       const cache = new elasticache.CfnServerlessCache(this, 'Cache', {
         engine: 'valkey',
         majorEngineVersion: '8',
@@ -288,6 +292,7 @@ export class ValkeyCache extends Construct implements ec2.IConnectable {
         throw invalid(path, 'nodeType', nodeType, 'an ElastiCache node type looks like cache.<family>.<size>', "Give e.g. 'cache.t4g.micro' or 'cache.r7g.large'.");
       }
       this.limits = {};
+      this.nodeCount = 1 + replicas;
       const subnetGroup = new elasticache.CfnSubnetGroup(this, 'Subnets', { description: `Subnets of ${path}`, subnetIds });
       const group = new elasticache.CfnReplicationGroup(this, 'Cache', {
         replicationGroupDescription: `Valkey cache of ${path}`,
@@ -366,40 +371,62 @@ export class ValkeyCache extends Construct implements ec2.IConnectable {
     return connection;
   }
 
-  /** Data held, in bytes (maximum a minute). */
-  public metricBytesUsed(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('BytesUsedForCache', { statistic: 'Maximum', ...options });
+  /** Data held, in bytes (maximum a minute; of the fullest node on a replication group). */
+  public metricBytesUsed(options?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.overNodes('MAX', 'BytesUsedForCache', { statistic: 'Maximum', ...options });
   }
 
   /**
-   * Load: ECPUs consumed (serverless, sum a minute) or the engine thread's CPU % (nodes, average).
+   * Load: ECPUs consumed (serverless, sum a minute) or the engine thread's CPU % (nodes: the
+   * busiest node's average).
    */
-  public metricLoad(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  public metricLoad(options?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.serverless
       ? this.metric('ElastiCacheProcessingUnits', { statistic: 'Sum', ...options })
-      : this.metric('EngineCPUUtilization', { statistic: 'Average', ...options });
+      : this.overNodes('MAX', 'EngineCPUUtilization', { statistic: 'Average', ...options });
   }
 
-  /** Keys evicted for want of memory (sum). */
-  public metricEvictions(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Evictions', { statistic: 'Sum', ...options });
+  /** Keys evicted for want of memory (sum over the nodes). */
+  public metricEvictions(options?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.overNodes('SUM', 'Evictions', { statistic: 'Sum', ...options });
   }
 
-  /** Hits (sum). */
-  public metricHits(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('CacheHits', { statistic: 'Sum', ...options });
+  /** Hits (sum over the nodes). */
+  public metricHits(options?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.overNodes('SUM', 'CacheHits', { statistic: 'Sum', ...options });
   }
 
-  /** Misses (sum). */
-  public metricMisses(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('CacheMisses', { statistic: 'Sum', ...options });
+  /** Misses (sum over the nodes). */
+  public metricMisses(options?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.overNodes('SUM', 'CacheMisses', { statistic: 'Sum', ...options });
   }
 
-  /** A metric of the cache (AWS/ElastiCache, one-minute period unless given). */
-  public metric(metricName: string, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    // Serverless caches publish under clusterId; a replication group's metrics are per node (primary: <id>-001).
-    const dimensionsMap: cloudwatch.DimensionsMap = this.serverless ? { clusterId: this.cacheName } : { CacheClusterId: Fn.join('', [this.cacheName, '-001']) };
+  /**
+   * A metric of the cache (AWS/ElastiCache, one-minute period unless given): of the serverless
+   * cache, or of one node of a replication group (`node` 1 is the first primary; after a failover
+   * another node is).
+   */
+  public metric(metricName: string, options?: cloudwatch.MetricOptions, node: number = 1): cloudwatch.Metric {
+    // Serverless caches publish under clusterId; a replication group's metrics are per node (<id>-001, -002, ...).
+    const dimensionsMap: cloudwatch.DimensionsMap = this.serverless
+      ? { clusterId: this.cacheName }
+      : { CacheClusterId: Fn.join('', [this.cacheName, `-${String(node).padStart(3, '0')}`]) };
     return new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap, period: Duration.minutes(1), ...options });
+  }
+
+  /** The metric of a serverless cache, or MAX/SUM over every node, so a failover moves nothing out of sight. */
+  private overNodes(combine: 'MAX' | 'SUM', metricName: string, options: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    if (this.serverless || this.nodeCount === 1) return this.metric(metricName, options);
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+    // Ids unique per metric name: a graph may hold several of these expressions.
+    const prefix = metricName.charAt(0).toLowerCase() + metricName.slice(1);
+    for (let node = 1; node <= this.nodeCount; node++) usingMetrics[`${prefix}${node}`] = this.metric(metricName, options, node);
+    return new cloudwatch.MathExpression({
+      expression: `${combine}([${Object.keys(usingMetrics).join(', ')}])`,
+      usingMetrics,
+      label: `${metricName} (${combine === 'MAX' ? 'highest' : 'sum'} of ${this.nodeCount} nodes)`,
+      period: options.period ?? Duration.minutes(1),
+    });
   }
 
   /**
@@ -426,7 +453,7 @@ export class ValkeyCache extends Construct implements ec2.IConnectable {
       ? alarm('CacheMemoryAlarm', `The cache holds 80 % of its ${this.limits.storageGb} GB limit: raise maxDataStorageGb or shorten TTLs.`,
         this.metricBytesUsed({ period: five }), 0.8 * this.limits.storageGb! * 1024 ** 3, 3)
       : alarm('CacheMemoryAlarm', 'The cache node uses 80 % of its memory: evictions follow; choose a larger nodeType.',
-        this.metric('DatabaseMemoryUsagePercentage', { statistic: 'Average', period: five }), 80, 3);
+        this.overNodes('MAX', 'DatabaseMemoryUsagePercentage', { statistic: 'Average', period: five }), 80, 3);
     const load = this.serverless
       ? alarm('CacheLoadAlarm', `The cache uses 80 % of its ${this.limits.ecpu} ECPU a second limit: raise maxEcpuPerSecond.`,
         this.metricLoad({ period: Duration.minutes(1) }), 0.8 * this.limits.ecpu! * 60, 5)
@@ -481,11 +508,24 @@ export class ValkeyCache extends Construct implements ec2.IConnectable {
     return secret;
   }
 
-  /** A lowercase name ElastiCache accepts: starts with a letter, letters, digits and single hyphens. */
+  /**
+   * A name ElastiCache accepts (a lowercase letter first, then letters, digits and single hyphens,
+   * 40 characters at most) that is unique per account and Region: the construct path, a hash of
+   * the stack's name (the same app deployed as two stacks must not clash), and the suffix (hashed
+   * when long).
+   */
   private physicalId(suffix: string, maxLength: number, scope: Construct = this): string {
-    const base = Names.uniqueResourceName(scope, { maxLength: maxLength - suffix.length - 1, separator: '-' }).toLowerCase()
-      .replace(/[^a-z0-9-]/g, '').replace(/-+/g, '-').replace(/^[^a-z]+/, '');
-    return `${base || 'cache'}-${suffix.toLowerCase().replace(/[^a-z0-9-]/g, '')}`.replace(/-+/g, '-').replace(/-$/, '');
+    const clean = (text: string) => text.toLowerCase().replace(/[^a-z0-9-]/g, '').replace(/-+/g, '-');
+    const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 6);
+    const stack = Stack.of(this);
+    const stackHash = hash(Token.isUnresolved(stack.stackName) ? stack.node.path : stack.stackName);
+    let tail = clean(suffix).replace(/^-|-$/g, '');
+    if (tail.length > 12) tail = `${tail.slice(0, 5).replace(/-$/, '')}-${hash(suffix)}`;
+    const room = maxLength - tail.length - stackHash.length - 2;
+    const base = clean(Names.uniqueResourceName(scope, { maxLength: room, separator: '-' })).replace(/^[^a-z]+/, '').replace(/-$/, '').slice(0, room);
+    const name = `${base || 'cache'}-${stackHash}-${tail}`.replace(/-+/g, '-');
+    if (name.length > maxLength) throw new Error(`${this.node.path}: internal: cache name ${name} exceeds ${maxLength} characters`);
+    return name;
   }
 }
 
