@@ -1,6 +1,7 @@
 import { App, Stack, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { newStack } from './fixtures';
+import { formatFindings, nagFindings } from './helpers/nag';
 import { IMAGE, defaultService } from './monitored-ecs-service.fixtures';
 import { itemsService, virginiaApp } from './three-tier-app.fixtures';
 import { CostProfile, MonitoredEcsService, ServiceLoadBalancer, ServicePlacement, ThreeTierApp } from '../src';
@@ -120,4 +121,10 @@ test('with nested service stacks, the audit stays in the app tier\'s stack and t
   nested.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true });
   const actions = JSON.stringify(Object.values(nested.findResources('AWS::IAM::Policy')).map((p: any) => p.Properties.PolicyDocument));
   for (const action of ['ssmmessages:OpenDataChannel', 'kms:Decrypt', 'logs:PutLogEvents']) expect(actions).toContain(action);
+});
+
+test('a standalone service whose only task-role grant is Exec\'s passes the rule packs (the acknowledgement comes after the grants)', () => {
+  const stack = newStack({ env: { region: 'us-east-1' } });
+  defaultService(stack, { enableExecuteCommand: true });
+  expect(formatFindings(nagFindings(stack).filter((f) => f.resource.startsWith('Test/Api/')))).toBe('');
 });

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { newStack } from './fixtures';
 import { formatFindings, nagFindings } from './helpers/nag';
 import { itemsService, virginiaApp } from './three-tier-app.fixtures';
-import { CacheAuthentication, CacheDeployment, ServicePlacement, ValkeyCache } from '../src';
+import { CacheAuthentication, CacheDeployment, DatabaseAccess, ServicePlacement, ValkeyCache } from '../src';
 
 // The cache tier: ElastiCache for Valkey, reachable only by the services that ask for it.
 
@@ -226,4 +226,9 @@ test('a service asking for a cache the system does not have is refused; the hand
     .toThrow("System/App: service 'Items' cache true is invalid: the system has no cache for the service to reach. Give the ThreeTierApp cache (e.g. cache: {}), or remove cache from the service.");
   const { system } = virginiaApp();
   expect(() => system.cache).toThrow(/System\/App: cache undefined is invalid: this system has no cache. Give cache/);
+});
+
+test('a service whose only grant is the cache\'s (no database access) still passes the rule packs', () => {
+  const { stack } = virginiaApp({ cache: {}, services: [{ ...itemsService, cache: true, databaseAccess: DatabaseAccess.NONE }] });
+  expect(formatFindings(nagFindings(stack))).toBe('');
 });

@@ -546,7 +546,6 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
     this.dashboard = props.dashboard ?? new cloudwatch.Dashboard(this, 'Dashboard');
     drawServiceRows(this.dashboard, this, this.allAlarms(), props.dashboard ? this.node.id : undefined);
 
-    acknowledgeServiceFindings(this, props.enableExecuteCommand ?? false);
     if (subnets.subnetType === ec2.SubnetType.PRIVATE_ISOLATED) {
       Annotations.of(this).addWarningV2('cdk-three-tier:isolatedTasks',
         'Tasks run in isolated subnets: the VPC needs interface endpoints for ECR (api, dkr), CloudWatch Logs and Secrets Manager, ' +
@@ -567,6 +566,8 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       Annotations.of(this).addWarningV2('cdk-three-tier:execNotAudited',
         'ECS Exec is on in a cluster this library did not create: set its executeCommandConfiguration (a KMS key, session logging) to audit the sessions.');
     }
+    // After every grant, Exec's included: the role policies exist only once something is granted.
+    acknowledgeServiceFindings(this, props.enableExecuteCommand ?? false);
     if (props.enableExecuteCommand && subnets.subnetType === ec2.SubnetType.PRIVATE_ISOLATED) {
       Annotations.of(this).addWarningV2('cdk-three-tier:execWithoutNat',
         'ECS Exec from isolated subnets needs ssmmessages and kms interface endpoints in the VPC.');
