@@ -352,7 +352,8 @@ export class ThreeTierApp extends Construct {
       }]);
     }
     const taskRole = service.taskDefinition.taskRole;
-    const granted = this.dataTier._admit({ id, role: taskRole, securityGroup: service.securityGroup, service: service.service }, access, options.databaseUser);
+    const client = { id, role: taskRole, securityGroup: service.securityGroup, service: service.service };
+    const granted = this.dataTier._admit(client, access, options.databaseUser);
     // The database's and the cache's grants may be what creates the task role's policy.
     const policy = taskRole.node.tryFindChild('DefaultPolicy');
     if ((granted || options.cache) && policy) {
