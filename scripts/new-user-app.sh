@@ -68,6 +68,7 @@ for d in "$root"/examples/*/; do
   [ -f "$d/app.ts" ] || continue
   mkdir -p "examples/$name" && cp "$d/app.ts" "examples/$name/"
   [ -d "$d/site" ] && cp -r "$d/site" "examples/$name/"
+  for pem in "$d"/*.pem; do if [ -f "$pem" ]; then cp "$pem" "examples/$name/"; fi; done
 done
 # The sample service's image context, without its installed modules.
 (cd "$root/examples" && tar --exclude=node_modules --exclude=test --exclude=.data -cf - items-service) | (cd examples && tar -xf -)
@@ -77,8 +78,10 @@ if grep -rn --include='*.ts' "from '\.\./\.\./src\|from '\.\./src" examples; the
 
 # The README's blocks, and the folders they name (./items-service and friends) as a user has them.
 cp "$root"/consumers/typescript/{check.ts,readme-fixture.ts} .
-node "$root"/consumers/typescript/extract-readme.mjs "$root"/README.md "$root"/rosetta/default.ts-fixture > readme-systems.ts
+node "$root"/consumers/typescript/extract-readme.mjs "$root"/README.md "$root"/rosetta/default.ts-fixture "$root"/docs/MIGRATING.md > readme-systems.ts
 for d in items-service ai-service orders users; do mkdir -p "$d" && cp "$root"/examples/items-service/Dockerfile "$d"/; done
+# The mutual TLS block's CA and revocation list (test fixtures made with openssl).
+mkdir -p pki && cp "$root"/test/fixtures/mtls/ca.pem pki/partners-ca.pem && cp "$root"/test/fixtures/mtls/crl.pem pki/partners.crl.pem
 mkdir -p site/dist && echo '<!doctype html><title>shop</title>' > site/dist/index.html
 
 # cdk init's tsconfig: strict, and tsc emits each .js beside its .ts, as `npm run build` does.

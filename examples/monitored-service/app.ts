@@ -2,11 +2,14 @@
 // Autoscaling, rollback on failed deployments, golden-signal alarms to an encrypted topic and to
 // Slack (incoming webhook in Secrets Manager), Prometheus scraping into Amazon Managed Service for
 // Prometheus, a CloudWatch dashboard, a Grafana dashboard, and ALB/app logs in a LogArchiveBucket.
+// Its clients authenticate with certificates (mutual TLS): client-ca.pem is a stand-in CA, whose
+// key was thrown away; put your clients' CA there (or pass -c clientCa=<path>).
 // Deploy: cd examples/monitored-service && npx cdk deploy -c certificateArn=arn:aws:acm:...
+import * as path from 'path';
 import {
   App, CfnOutput, Stack, aws_applicationautoscaling as appscaling, aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecs as ecs,
 } from 'aws-cdk-lib';
-import { LogArchiveBucket, MonitoredEcsService, ServiceLoadBalancer } from '../../src';
+import { LogArchiveBucket, MonitoredEcsService, MutualTls, ServiceLoadBalancer } from '../../src';
 import { explain, explainPublicNetwork, slackWebhookSecret } from '../shared';
 
 export function createApp(app: App = new App()): App {
@@ -35,6 +38,8 @@ export function createApp(app: App = new App()): App {
     loadBalancer: ServiceLoadBalancer.newLoadBalancer({
       certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', certificateArn),
       logArchive: logs,
+      // Only clients with a certificate of this CA get through; HSTS and no server header are defaults.
+      mutualTls: MutualTls.verify({ caBundleFile: app.node.tryGetContext('clientCa') ?? path.join(__dirname, 'client-ca.pem') }),
     }),
     cpuArchitecture: ecs.CpuArchitecture.ARM64,
     minTasks: 2,

@@ -3,6 +3,7 @@ export type { AlarmOptions, CreatedAlarms, ServiceAlarmsOptions } from './alarms
 export type { NewLoadBalancerOptions, SharedListenerOptions } from './load-balancer';
 export { ServiceLoadBalancer } from './load-balancer';
 export * from './monitored-ecs-service';
+export * from './mutual-tls';
 export type { ChatbotSlackChannel } from './slack-channel';
 export type { PrometheusOptions } from './prometheus';
 export type { ScalingOptions, ScalingTargetOptions } from './scaling';

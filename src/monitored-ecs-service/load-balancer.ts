@@ -1,6 +1,7 @@
 import { Duration, aws_certificatemanager as acm, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkListenerRule, checkNewLoadBalancer } from './load-balancing-rules';
+import { MutualTls } from './mutual-tls';
 import { ILogArchive } from '../log-archive-bucket';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { stackRegion } from '../private/region';
@@ -49,6 +50,25 @@ export interface NewLoadBalancerOptions {
    * @default - anyone when internet-facing; the VPC's CIDR block when internal
    */
   readonly allowFrom?: ec2.IPeer[];
+
+  /**
+   * The Strict-Transport-Security header the HTTPS listener adds to every response (a listener
+   * attribute), e.g. 'max-age=63072000; includeSubDomains; preload'; 'max-age=0' tells browsers to forget it.
+   * @default 'max-age=31536000; includeSubDomains' (a year)
+   */
+  readonly strictTransportSecurity?: string;
+
+  /**
+   * Keep the `server: awselb/2.0` header in responses (both listeners).
+   * @default false - removed, so responses do not name the software
+   */
+  readonly serverHeader?: boolean;
+
+  /**
+   * Mutual TLS on the HTTPS listener: verify client certificates against a trust store, or pass them to the service.
+   * @default - no client certificate asked for
+   */
+  readonly mutualTls?: MutualTls;
 }
 
 /** How the service attaches to an existing listener. */
@@ -103,6 +123,7 @@ class NewLoadBalancer extends ServiceLoadBalancer {
 
   public _validate(scope: Construct): void {
     checkNewLoadBalancer(scope.node.path, this.options, stackRegion(scope));
+    this.options.mutualTls?._validate(scope.node.path);
   }
 
   public _bind(scope: Construct, vpc: ec2.IVpc, targetGroup: elbv2.ApplicationTargetGroup): ServiceLoadBalancerBinding {
@@ -126,13 +147,22 @@ class NewLoadBalancer extends ServiceLoadBalancer {
       sslPolicy: opts.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS,
       defaultTargetGroups: [targetGroup],
       open,
+      mutualAuthentication: opts.mutualTls?._bind(scope),
     });
+    // With revocation lists, the listener verifies only once they are in.
+    const revocation = scope.node.tryFindChild('TrustStoreRevocation');
+    if (revocation) listener.node.addDependency(revocation);
+    // Response headers the listener itself sets (listener attributes, no code in the service).
+    listener.setAttribute('routing.http.response.strict_transport_security.header_value', opts.strictTransportSecurity ?? 'max-age=31536000; includeSubDomains');
+    listener.setAttribute('routing.http.response.x_content_type_options.header_value', 'nosniff');
+    listener.setAttribute('routing.http.response.server.enabled', String(opts.serverHeader ?? false));
     if (!deletionProtection) {
       suppressGuard(lb, [{ rule: 'elbv2_deletion_protection_enabled_check', reason: 'Deletion protection is off by choice (deletionProtection: false).' }]);
     }
     const redirect = lb.addRedirect({
       sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS, open,
     });
+    redirect.setAttribute('routing.http.response.server.enabled', String(opts.serverHeader ?? false));
     const securityGroup = lb.connections.securityGroups[0];
     if (open) {
       acknowledge(securityGroup, [{ id: 'AwsSolutions-EC23', reason: 'An internet-facing load balancer accepts 80 (redirect) and 443 from anywhere by design.' }]);

@@ -50,6 +50,11 @@ function validSuccessCodes(codes: string): boolean {
  */
 export function checkNewLoadBalancer(path: string, options: NewLoadBalancerOptions, region: string | undefined): void {
   checkSeconds(path, 'loadBalancer.idleTimeout', options.idleTimeout, 1, 4000, 'an Application Load Balancer idle timeout');
+  const hsts = literalString(options.strictTransportSecurity);
+  if (hsts !== undefined && !/^max-age=\d+(; ?includeSubDomains)?(; ?preload)?$/.test(hsts)) {
+    throw invalid(path, 'loadBalancer.strictTransportSecurity', hsts, 'a Strict-Transport-Security value is max-age=<seconds>, then optionally includeSubDomains and preload',
+      "Write it like 'max-age=31536000; includeSubDomains'.");
+  }
   const certificateArn = literalString(options.certificate.certificateArn);
   const certificateRegion = certificateArn?.startsWith('arn:') ? arnRegion(certificateArn) : undefined;
   if (region && certificateRegion && certificateRegion !== region) {
