@@ -104,5 +104,6 @@ node_tests "load scenario tests" examples/load 4
 # The scenario itself, short: every request must succeed (figures are printed, not asserted).
 check "load scenario against the local service (10 VUs, 10 s)" \
   bash -c 'cd examples/load && node local.js -- --vus 10 --duration 10 --min-success-rate 1'
+node_tests "browser: the example site in headless Chromium (create, list, edit, delete)" examples/browser 4
 
 finish

@@ -7,3 +7,4 @@ export * from './mutual-tls';
 export type { ChatbotSlackChannel } from './slack-channel';
 export type { PrometheusOptions } from './prometheus';
 export type { ScalingOptions, ScalingTargetOptions } from './scaling';
+export type { ServiceConnectOptions } from './service-connect';

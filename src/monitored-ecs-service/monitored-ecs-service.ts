@@ -13,11 +13,13 @@ import { ServiceLoadBalancer } from './load-balancer';
 import { checkTargetGroup } from './load-balancing-rules';
 import { PrometheusOptions, addPrometheusSidecar } from './prometheus';
 import { ScalingOptions, scalingTargets } from './scaling';
+import { ServiceConnectOptions, checkServerName, serviceConnectConfiguration } from './service-connect';
 import { ChatbotSlackChannel } from './slack-channel';
 import { ImageRepository, ImageRepositoryOptions } from '../image-repository';
 import { ILogArchive } from '../log-archive-bucket';
 import { ec2Description } from '../private/cfn-text';
 import { newServiceCluster } from '../private/cluster';
+import { allowFromClient } from '../private/connections';
 import { ExecAudit } from '../private/exec-audit';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
 import { alarmTopicFor, routeEcsEvents, subscribeSlack } from '../private/notifications';
@@ -106,6 +108,12 @@ export interface MonitoredEcsServiceOptions {
    * @default - no repository
    */
   readonly imageRepository?: ImageRepositoryOptions;
+  /**
+   * Service Connect: the service calls the others of its namespace by short name, and with
+   * `serverName` they call it (its tasks admit theirs on the container port: see `allowServiceConnectFrom`).
+   * @default - no Service Connect
+   */
+  readonly serviceConnect?: ServiceConnectOptions;
   /**
    * Tag in the service's own repository to run (e.g. the commit SHA CI pushed); it replaces `image`.
    * @default - `image` runs
@@ -343,6 +351,8 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
   public readonly slackNotifier?: lambda.Function;
   private readonly workspace?: aps.CfnWorkspace;
   private readonly execEnabled: boolean;
+  private readonly containerPort: number;
+  private readonly serverName?: string;
   private readonly ownRepository?: ImageRepository;
   /** The OpenTelemetry collector sidecar, when `prometheus` is set. */
   public readonly collectorContainer?: ecs.ContainerDefinition;
@@ -355,6 +365,8 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
   constructor(scope: Construct, id: string, props: MonitoredEcsServiceProps) {
     super(scope, id);
     const containerPort = props.containerPort ?? 8080;
+    this.containerPort = containerPort;
+    this.serverName = props.serviceConnect?.serverName;
     const cpu = props.cpu ?? 512;
     const memoryLimitMiB = props.memoryLimitMiB ?? 1024;
     this.minTasks = props.minTasks ?? SERVICE_DEFAULTS.minTasks;
@@ -379,6 +391,13 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       this.cluster = newServiceCluster(this, props.vpc, { encryptionKey: props.logEncryptionKey, logArchive: props.logArchive });
     }
     const vpc = props.vpc ?? this.cluster.vpc;
+    if (props.serviceConnect) {
+      checkServerName(this.node.path, props.serviceConnect.serverName);
+      if (!props.serviceConnect.namespace && !this.cluster.defaultCloudMapNamespace) {
+        throw invalid(this.node.path, 'serviceConnect.namespace', undefined, 'Service Connect needs a Cloud Map namespace, and the cluster has no default one',
+          'Give serviceConnect.namespace, or a cluster with a default namespace (cluster.addDefaultCloudMapNamespace({ name, useForServiceConnect: true })).');
+      }
+    }
 
     // Task definition and container
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
@@ -507,6 +526,9 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       platformVersion: ecs.FargatePlatformVersion.LATEST,
       capacityProviderStrategies: spotShare > 0 ? spotStrategy(spotShare) : undefined,
+      serviceConnectConfiguration: props.serviceConnect
+        ? serviceConnectConfiguration(props.serviceConnect, containerPort, ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'service-connect' }))
+        : undefined,
     });
     this.targetGroup.addTarget(this.service.loadBalancerTarget({ containerName: 'app', containerPort }));
     // The service may only start once the cluster's capacity providers are associated.
@@ -572,6 +594,44 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       Annotations.of(this).addWarningV2('cdk-three-tier:execWithoutNat',
         'ECS Exec from isolated subnets needs ssmmessages and kms interface endpoints in the VPC.');
     }
+  }
+
+  /**
+   * Let another service (its tasks' security group) call this one over Service Connect: a rule
+   * on this service's container port from the other's group.
+   */
+  public allowServiceConnectFrom(other: ec2.IConnectable, description: string): void {
+    allowFromClient(this, other, ec2.Port.tcp(this.containerPort), description);
+  }
+
+  /** Requests other services sent this one through Service Connect (sum a minute); throws unless it is a Service Connect server. */
+  public metricServiceConnectRequests(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.serviceConnectMetric('RequestCount', { statistic: 'Sum', ...options });
+  }
+
+  /** 5xx this service answered to Service Connect callers (sum a minute). */
+  public metricServiceConnectServerErrors(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.serviceConnectMetric('HTTPCode_Target_5XX_Count', { statistic: 'Sum', ...options });
+  }
+
+  /** How long this service took to answer Service Connect callers (p99 a minute, milliseconds). */
+  public metricServiceConnectResponseTime(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.serviceConnectMetric('TargetResponseTime', { statistic: 'p99', ...options });
+  }
+
+  /** A server-side Service Connect metric (AWS/ECS, by cluster, service and discovery name). */
+  private serviceConnectMetric(metricName: string, options: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (!this.serverName) {
+      throw invalid(this.node.path, 'serviceConnect.serverName', undefined, 'other services do not call this one over Service Connect, so it has no such metric',
+        'Give serviceConnect.serverName (ThreeTierApp: serviceConnectName).');
+    }
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ECS',
+      metricName,
+      dimensionsMap: { ClusterName: this.cluster.clusterName, ServiceName: this.service.serviceName, DiscoveryName: this.serverName },
+      period: Duration.minutes(1),
+      ...options,
+    });
   }
 
   /** The service's own ECR repository; throws unless `imageRepository` is set. */

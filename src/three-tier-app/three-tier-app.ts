@@ -1,6 +1,6 @@
 import {
-  Annotations, Stack, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_lambda as lambda,
-  aws_kms as kms, aws_secretsmanager as secretsmanager, aws_sns as sns,
+  Annotations, Names, Stack, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_lambda as lambda,
+  aws_kms as kms, aws_secretsmanager as secretsmanager, aws_servicediscovery as servicediscovery, aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AppServiceOptions, AppTier, ServicePlacement } from './app-tier';
@@ -46,6 +46,13 @@ export interface ThreeTierServiceOptions extends AppServiceOptions {
    */
   readonly cache?: boolean;
   /**
+   * Short name the system's other services call this one by over Service Connect
+   * (`http://<name>:<containerPort>`); its tasks then admit theirs on the container port. Needs
+   * `serviceConnect` on the system.
+   * @default - a Service Connect client only (with `serviceConnect`), which nobody calls
+   */
+  readonly serviceConnectName?: string;
+  /**
    * Give the service the system's user pool, to check signed-in callers' tokens:
    * `COGNITO_USER_POOL_ID` and `COGNITO_CLIENT_ID` in its environment. Needs `auth` on the system.
    * @default false
@@ -62,6 +69,16 @@ export interface ThreeTierGrafanaOptions {
    * @default GrafanaVersion.V10_4
    */
   readonly grafanaVersion?: GrafanaVersion;
+}
+
+/** Service Connect between the services of a `ThreeTierApp` (`ThreeTierAppProps.serviceConnect`). */
+export interface ThreeTierServiceConnectOptions {
+  /**
+   * Name of the Cloud Map HTTP namespace the system's cluster gets (services call each other by
+   * their short `serviceConnectName`, not by this).
+   * @default - derived from the construct path
+   */
+  readonly namespaceName?: string;
 }
 
 /** A service given in `ThreeTierAppProps.services`. */
@@ -148,6 +165,12 @@ export interface ThreeTierAppProps {
    */
   readonly grafana?: ThreeTierGrafanaOptions;
   /**
+   * Service Connect between the services: each is a client of the others, and those with a
+   * `serviceConnectName` are servers under that short name, reached without the load balancer.
+   * @default - services reach each other only through the load balancer
+   */
+  readonly serviceConnect?: ThreeTierServiceConnectOptions;
+  /**
    * Developers reach the private database and cache from their laptops with Session Manager port
    * forwarding through a small access host: no SSH key, no inbound port, no VPN server.
    * @default - no developer access
@@ -209,6 +232,8 @@ export class ThreeTierApp extends Construct {
   private readonly userAuth?: UserAuth;
   private readonly valkey?: ValkeyCache;
   private readonly access?: DeveloperAccess;
+  private readonly serviceConnect: boolean;
+  private readonly connected: Array<{ id: string; service: MonitoredEcsService; server?: string }> = [];
   /** Topic of every alarm and event. */
   public readonly alarmTopic: sns.ITopic;
   /** The system dashboard. */
@@ -258,6 +283,14 @@ export class ThreeTierApp extends Construct {
       serviceDefaults: this.profile.services,
       servicePlacement: props.servicePlacement,
     });
+    this.serviceConnect = props.serviceConnect !== undefined;
+    if (props.serviceConnect) {
+      this.appTier.cluster.addDefaultCloudMapNamespace({
+        name: props.serviceConnect.namespaceName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }).toLowerCase(),
+        type: servicediscovery.NamespaceType.HTTP,
+        useForServiceConnect: true,
+      });
+    }
     const edgeDomain = props.edge?.domain && props.edge.certificate
       ? { ...props.edge.domain, certificate: props.edge.certificate }
       : undefined;
@@ -330,8 +363,18 @@ export class ThreeTierApp extends Construct {
     const access = options.databaseAccess ?? DatabaseAccess.MASTER_SECRET;
     const connection = this.dataTier._connection(`${this.node.path}/${id}`, access, options.databaseUser);
     const given = { ...connection.environment, ...this.userPoolEnvironment(id, options) };
+    if (options.serviceConnectName !== undefined && !this.serviceConnect) {
+      throw invalid(this.node.path, `service '${id}' serviceConnectName`, options.serviceConnectName, 'the system has no Service Connect namespace',
+        'Give the ThreeTierApp serviceConnect (e.g. serviceConnect: {}), or remove serviceConnectName.');
+    }
+    const taken = this.connected.find((c) => c.server !== undefined && c.server === options.serviceConnectName);
+    if (taken) {
+      throw invalid(this.node.path, `service '${id}' serviceConnectName`, options.serviceConnectName, `service '${taken.id}' already answers to it`,
+        'Give each service its own name.');
+    }
     const service = this.appTier.addService(id, {
       ...options,
+      serviceConnect: this.serviceConnect ? { serverName: options.serviceConnectName } : options.serviceConnect,
       logEncryptionKey: options.logEncryptionKey ?? this.logEncryptionKey,
       // Its rows go on the system dashboard: a dashboard per service would cost $3 a month each.
       dashboard: options.dashboard ?? this.dashboard,
@@ -339,6 +382,7 @@ export class ThreeTierApp extends Construct {
       secrets: { ...connection.secrets, ...options.secrets },
     });
     if (options.cache) this.cacheFor(id).connectService(id, service);
+    if (this.serviceConnect) this.connectServices(id, service, options.serviceConnectName);
     if (this.grafana) {
       // The service's rows join the system dashboard, and its Prometheus workspace becomes a data source.
       const prometheusWorkspace = options.prometheus ? service.prometheusWorkspace : undefined;
@@ -368,6 +412,26 @@ export class ThreeTierApp extends Construct {
     }
     for (const pattern of listenerPaths(options.pathPatterns, options.hostHeaders) ?? []) this.routeThroughCloudFront(pattern);
     return service;
+  }
+
+  /** Servers admit every other service on their container port; a server gets a dashboard row. */
+  private connectServices(id: string, service: MonitoredEcsService, server: string | undefined): void {
+    for (const other of this.connected) {
+      if (other.server) other.service.allowServiceConnectFrom(service, `Service Connect from ${id}`);
+      if (server) service.allowServiceConnectFrom(other.service, `Service Connect from ${other.id}`);
+    }
+    this.connected.push({ id, service, server });
+    if (server) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: `${id}: Service Connect requests (${server})`,
+          left: [service.metricServiceConnectRequests()],
+          right: [service.metricServiceConnectServerErrors()],
+          width: 12,
+        }),
+        new cloudwatch.GraphWidget({ title: `${id}: Service Connect response time p99 (ms)`, left: [service.metricServiceConnectResponseTime()], width: 12 }),
+      );
+    }
   }
 
   /** The access host, admitted to the database and the cache, with the endpoints it needs without NAT. */
