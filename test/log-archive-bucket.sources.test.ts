@@ -22,6 +22,22 @@ describe('ALB access logs', () => {
     expect(lb.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ArchiveBucketPolicy/)]));
   });
 
+  test('connection logs and health-check logs too, each under its own prefix, which the bucket policy admits', () => {
+    wiredTemplate.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'connection_logs.s3.enabled', Value: 'true' },
+        { Key: 'connection_logs.s3.bucket', Value: { Ref: Match.stringLikeRegexp('^ArchiveBucket') } },
+        { Key: 'connection_logs.s3.prefix', Value: 'alb-connections' },
+        { Key: 'health_check_logs.s3.enabled', Value: 'true' },
+        { Key: 'health_check_logs.s3.bucket', Value: { Ref: Match.stringLikeRegexp('^ArchiveBucket') } },
+        { Key: 'health_check_logs.s3.prefix', Value: 'alb-health-checks' },
+      ]),
+    });
+    const statements = Object.values(wiredTemplate.findResources('AWS::S3::BucketPolicy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const alb = statements.find((st: any) => String(st.Sid).startsWith('AllowAlbAccessLogs'));
+    expect(JSON.stringify(alb.Resource)).toMatch(/"\/alb\/AWSLogs\/".*"\/alb-connections\/AWSLogs\/".*"\/alb-health-checks\/AWSLogs\/"/);
+  });
+
   test('works in an env-agnostic stack: service principal plus the regional ELB account chosen at deploy time', () => {
     const statement = bucketPolicyStatements(wiredTemplate, archiveBucket(wiredTemplate).id).find((s) => s.Sid === 'AllowAlbAccessLogs');
     expect(statement.Principal.Service).toBe('logdelivery.elasticloadbalancing.amazonaws.com');

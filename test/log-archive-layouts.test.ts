@@ -133,7 +133,10 @@ describe('two systems on one archive', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'AllowAlbAccessLogsShop', Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^/shop/alb/AWSLogs/')])] } }),
+          Match.objectLike({
+            Sid: 'AllowAlbAccessLogsShop',
+            Resource: ['alb', 'alb-connections', 'alb-health-checks'].map((p) => ({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`^/shop/${p}/AWSLogs/`)])] })),
+          }),
           Match.objectLike({ Sid: 'AllowAlbAccessLogsBlog' }),
         ]),
       },

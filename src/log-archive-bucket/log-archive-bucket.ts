@@ -526,7 +526,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
       sid: `AllowAlbAccessLogs${sid}`,
       principals: [this.albWriters()],
       actions: ['s3:PutObject'],
-      resources: [this.bucket.arnForObjects(`${prefix}${PREFIXES.alb}/AWSLogs/${account}/*`)],
+      resources: ALB_LOG_PREFIXES.map((p) => this.bucket.arnForObjects(`${prefix}${p}/AWSLogs/${account}/*`)),
     }));
     this.allowDelivery(`${prefix}${PREFIXES.vpcFlowLogs}/AWSLogs/aws-account-id=${account}/*`, account);
     // S3 delivers server access logs only within an account: this lets an import of this account in.
@@ -596,7 +596,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
       sid: `AllowAlbAccessLogs${sidPart(prefix)}`,
       principals: [this.albWriters()],
       actions: ['s3:PutObject'],
-      resources: [this.bucket.arnForObjects(`${prefix}${PREFIXES.alb}/AWSLogs/${Aws.ACCOUNT_ID}/*`)],
+      resources: ALB_LOG_PREFIXES.map((p) => this.bucket.arnForObjects(`${prefix}${p}/AWSLogs/${Aws.ACCOUNT_ID}/*`)),
     }));
   }
 
@@ -649,9 +649,14 @@ function sidPart(prefix: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
+/** Where an ALB writes: access, connection and health-check logs. */
+const ALB_LOG_PREFIXES = [PREFIXES.alb, PREFIXES.albConnections, PREFIXES.albHealthChecks];
+
 function layoutUnder(prefix: string): LogLayout {
   return {
     albPrefix: `${prefix}${PREFIXES.alb}`,
+    albConnectionsPrefix: `${prefix}${PREFIXES.albConnections}`,
+    albHealthChecksPrefix: `${prefix}${PREFIXES.albHealthChecks}`,
     cloudFrontPrefix: `${prefix}${PREFIXES.cloudFront}`,
     vpcFlowLogsPrefix: `${prefix}${PREFIXES.vpcFlowLogs}`,
     cloudWatchLogsPrefix: `${prefix}${PREFIXES.cloudWatchLogs}`,

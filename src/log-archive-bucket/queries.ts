@@ -1,6 +1,9 @@
 import { Aws, Names, Stack, aws_athena as athena, aws_glue as glue, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ALB_COLUMNS, ALB_REGEX, CLOUDFRONT_COLUMNS, VPC_FLOW_COLUMNS } from './table-schemas';
+import {
+  ALB_COLUMNS, ALB_CONNECTION_COLUMNS, ALB_CONNECTION_REGEX, ALB_HEALTH_CHECK_COLUMNS, ALB_HEALTH_CHECK_REGEX, ALB_REGEX,
+  CLOUDFRONT_COLUMNS, VPC_FLOW_COLUMNS,
+} from './table-schemas';
 import { suppressGuard } from '../private/nag';
 
 const TEXT_INPUT = 'org.apache.hadoop.mapred.TextInputFormat';
@@ -9,6 +12,8 @@ const TEXT_OUTPUT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
 /** Where each source writes inside the archive; the tables below read the same layout. */
 export interface LogLayout {
   readonly albPrefix: string;
+  readonly albConnectionsPrefix: string;
+  readonly albHealthChecksPrefix: string;
   readonly cloudFrontPrefix: string;
   readonly vpcFlowLogsPrefix: string;
   readonly cloudWatchLogsPrefix: string;
@@ -19,6 +24,8 @@ export interface LogQueryResources {
   /** The database's name as written (a literal, unlike `database.ref`). */
   readonly databaseName: string;
   readonly albTable: glue.CfnTable;
+  readonly albConnectionsTable: glue.CfnTable;
+  readonly albHealthChecksTable: glue.CfnTable;
   readonly cloudFrontTable: glue.CfnTable;
   readonly vpcFlowLogsTable: glue.CfnTable;
   readonly cloudWatchLogsTable: glue.CfnTable;
@@ -121,6 +128,41 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
       },
     },
   });
+
+  // Connection and health-check logs: the same layout as access logs, under prefixes of their own.
+  const albTextTable = (id: string, name: string, description: string, prefix: string, columns: glue.CfnTable.ColumnProperty[], regex: string) => {
+    const location = `${bucketUrl(prefix)}AWSLogs/${account}/elasticloadbalancing/${Aws.REGION}/`;
+    return table(id, {
+      name,
+      description,
+      tableType: 'EXTERNAL_TABLE',
+      partitionKeys: [{ name: 'day', type: 'string' }],
+      parameters: {
+        'EXTERNAL': 'TRUE',
+        'projection.enabled': 'true',
+        'projection.day.type': 'date',
+        'projection.day.format': 'yyyy/MM/dd',
+        'projection.day.range': '2020/01/01,NOW',
+        'projection.day.interval': '1',
+        'projection.day.interval.unit': 'DAYS',
+        'storage.location.template': `${location}\${day}`,
+      },
+      storageDescriptor: {
+        columns,
+        location,
+        inputFormat: TEXT_INPUT,
+        outputFormat: TEXT_OUTPUT,
+        serdeInfo: {
+          serializationLibrary: 'org.apache.hadoop.hive.serde2.RegexSerDe',
+          parameters: { 'serialization.format': '1', 'input.regex': regex },
+        },
+      },
+    });
+  };
+  const albConnectionsTable = albTextTable('AlbConnectionsTable', 'alb_connection_logs', 'Application Load Balancer connection logs (TLS, client certificates)',
+    options.layout.albConnectionsPrefix, ALB_CONNECTION_COLUMNS, ALB_CONNECTION_REGEX);
+  const albHealthChecksTable = albTextTable('AlbHealthChecksTable', 'alb_health_check_logs', 'Application Load Balancer health-check logs',
+    options.layout.albHealthChecksPrefix, ALB_HEALTH_CHECK_COLUMNS, ALB_HEALTH_CHECK_REGEX);
 
   // CloudFront (legacy standard logs): <prefix>/<distribution>/<id>.yyyy-MM-dd-HH.<unique>.gz.
   // Files are flat per distribution, so the partition is the distribution folder, injected by the query.
@@ -236,6 +278,14 @@ GROUP BY 1, 2 ORDER BY p99 DESC LIMIT 25;`),
   count_if(elb_status_code >= 400) AS errors
 FROM alb_access_logs WHERE ${recent(1)}
 GROUP BY 1 ORDER BY requests DESC LIMIT 25;`),
+    query('QueryAlbTlsFailures', 'alb-tls-failures-by-client', 'Clients whose TLS handshakes or client certificates failed in the last day',
+      `SELECT client_ip, tls_protocol, tls_verify_status, count(*) AS connections
+FROM alb_connection_logs WHERE ${recent(1)} AND (tls_verify_status LIKE 'Failed%' OR tls_protocol = '-')
+GROUP BY 1, 2, 3 ORDER BY connections DESC LIMIT 25;`),
+    query('QueryAlbFailingHealthChecks', 'alb-failing-health-checks', 'Targets failing health checks in the last day, by reason',
+      `SELECT target_group, target_addr, reason_code, status_code, count(*) AS failures, max(time) AS last_failure
+FROM alb_health_check_logs WHERE ${recent(1)} AND status = 'FAIL'
+GROUP BY 1, 2, 3, 4 ORDER BY failures DESC LIMIT 25;`),
     query('QueryVpcRejectedFlows', 'vpc-rejected-flows', 'Most frequent rejected flows today',
       `SELECT srcaddr, dstaddr, dstport, protocol, count(*) AS flows, sum(packets) AS packets
 FROM vpc_flow_logs
@@ -248,5 +298,16 @@ WHERE ${today} AND lower(json_extract_scalar(message, '$.level')) IN ('error', '
 ORDER BY 1 DESC LIMIT 100;`),
   ];
 
-  return { database, databaseName, albTable, cloudFrontTable, vpcFlowLogsTable, cloudWatchLogsTable, workGroup, namedQueries };
+  return {
+    database,
+    databaseName,
+    albTable,
+    albConnectionsTable,
+    albHealthChecksTable,
+    cloudFrontTable,
+    vpcFlowLogsTable,
+    cloudWatchLogsTable,
+    workGroup,
+    namedQueries,
+  };
 }

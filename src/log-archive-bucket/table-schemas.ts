@@ -58,6 +58,49 @@ export const ALB_REGEX = [
   ' "([^ ]*)" "([^\\s]+?)" "([^\\s]+)" "([^ ]*)" "([^ ]*)" ?([^ ]*)?(?: .*)?',
 ].join('');
 
+/**
+ * ALB connection log entry, in file order: the 12 fields of Athena's documented table, then the 3
+ * AWS appended since (tls_keyexchange, elb, ip_address).
+ */
+export const ALB_CONNECTION_COLUMNS: glue.CfnTable.ColumnProperty[] = [
+  col('time', 'string'),
+  col('client_ip', 'string'),
+  col('client_port', 'int'),
+  col('listener_port', 'int'),
+  col('tls_protocol', 'string'),
+  col('tls_cipher', 'string'),
+  col('tls_handshake_latency', 'double'),
+  col('leaf_client_cert_subject', 'string'),
+  col('leaf_client_cert_validity', 'string'),
+  col('leaf_client_cert_serial_number', 'string'),
+  col('tls_verify_status', 'string'),
+  col('conn_trace_id', 'string'),
+  col('tls_keyexchange', 'string'),
+  col('elb', 'string'),
+  col('ip_address', 'string'),
+];
+
+/** One group per column; the appended fields are optional (older files lack them), and later ones are tolerated. */
+export const ALB_CONNECTION_REGEX = '([^ ]*) ([^ ]*) ([0-9]*) ([0-9]*) ([A-Za-z0-9.-]*) ([^ ]*) ([-.0-9]*) "([^"]*)" ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*)'
+  + '(?: ([^ ]*))?(?: ([^ ]*))?(?: ([^ ]*))?(?: .*)?';
+
+/** ALB health-check log entry, in file order: 8 fields, then elb and ip_address (appended later). */
+export const ALB_HEALTH_CHECK_COLUMNS: glue.CfnTable.ColumnProperty[] = [
+  col('type', 'string'),
+  col('time', 'string'),
+  col('latency', 'double'),
+  col('target_addr', 'string'),
+  col('target_group', 'string'),
+  col('status', 'string'),
+  col('status_code', 'string'),
+  col('reason_code', 'string'),
+  col('elb', 'string'),
+  col('ip_address', 'string'),
+];
+
+/** One group per column; `-` stands for a missing status or reason code. */
+export const ALB_HEALTH_CHECK_REGEX = '([^ ]*) ([^ ]*) ([-.0-9]*) ([^ ]*) ([^ ]*) ([A-Z]*) ([^ ]*) ([^ ]*)(?: ([^ ]*))?(?: ([^ ]*))?(?: .*)?';
+
 /** CloudFront standard (legacy) log fields, tab separated, in file order (33 fields). */
 export const CLOUDFRONT_COLUMNS: glue.CfnTable.ColumnProperty[] = [
   col('date', 'date'),

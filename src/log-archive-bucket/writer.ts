@@ -13,6 +13,8 @@ import { invalid } from '../private/validate';
 /** Key prefixes of each source, below a system's prefix. */
 export const PREFIXES = {
   alb: 'alb',
+  albConnections: 'alb-connections',
+  albHealthChecks: 'alb-health-checks',
   cloudFront: 'cloudfront',
   vpcFlowLogs: 'vpc-flow-logs',
   s3AccessLogs: 's3-access-logs',
@@ -91,6 +93,14 @@ export class ArchiveWriter {
     loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
     loadBalancer.setAttribute('access_logs.s3.bucket', this.o.bucket.bucketName);
     loadBalancer.setAttribute('access_logs.s3.prefix', `${this.o.prefix}${PREFIXES.alb}`);
+    // Connection logs (TLS handshakes, client certificates) and health-check logs (why a target
+    // failed), each under a prefix of its own: same bucket rules as access logs (SSE-S3, same Region).
+    loadBalancer.setAttribute('connection_logs.s3.enabled', 'true');
+    loadBalancer.setAttribute('connection_logs.s3.bucket', this.o.bucket.bucketName);
+    loadBalancer.setAttribute('connection_logs.s3.prefix', `${this.o.prefix}${PREFIXES.albConnections}`);
+    loadBalancer.setAttribute('health_check_logs.s3.enabled', 'true');
+    loadBalancer.setAttribute('health_check_logs.s3.bucket', this.o.bucket.bucketName);
+    loadBalancer.setAttribute('health_check_logs.s3.prefix', `${this.o.prefix}${PREFIXES.albHealthChecks}`);
     this.explainImportedTarget(loadBalancer, this.o.bucket, 'elbv2_logging_enabled_check', 'Access logging is on');
     // ELB checks that it can write when the attribute is set: the policy must exist first.
     if (this.o.owner) loadBalancer.node.addDependency(this.o.owner.bucket.policy!);
