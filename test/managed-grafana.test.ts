@@ -377,7 +377,8 @@ describe('ManagedGrafana dashboards', () => {
     });
     const t = Template.fromStack(stack);
     expect(workspaceOf(t).Properties.DataSources).toEqual(['CLOUDWATCH', 'PROMETHEUS', 'ATHENA']);
-    expect(system.grafana!.dataSourceUids).toEqual(['cloudwatch', 'prometheus', 'athena']);
+    expect(system.grafana.dataSourceUids).toEqual(['cloudwatch', 'prometheus', 'athena']);
+    expect(() => virginiaApp().system.grafana).toThrow(/System\/App: grafana undefined is invalid: this system has no Grafana workspace/);
     const manifest = manifestOf(t);
     const provisioned = new Map<string, string>(manifest.dataSources.map((d: any) => [d.uid, d.type]));
     const model = manifest.dashboards.find((d: any) => d.name === 'system').model;

@@ -31,7 +31,7 @@ export function createApp(app: App = new App()): App {
 
   new CfnOutput(stack, 'Url', { value: system.url });
   new CfnOutput(stack, 'PrometheusEndpoint', { value: items.prometheusWorkspace.attrPrometheusEndpoint });
-  new CfnOutput(stack, 'GrafanaUrl', { value: system.grafana!.url });
+  new CfnOutput(stack, 'GrafanaUrl', { value: system.grafana.url });
   new CfnOutput(stack, 'GrafanaDashboard', { value: items.grafanaDashboardJson() });
   new CfnOutput(stack, 'AthenaWorkGroup', { value: system.logArchive.workGroupName });
   new CfnOutput(stack, 'AthenaDatabase', { value: system.logArchive.glueDatabaseName });

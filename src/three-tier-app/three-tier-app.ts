@@ -232,6 +232,7 @@ export class ThreeTierApp extends Construct {
   private readonly userAuth?: UserAuth;
   private readonly valkey?: ValkeyCache;
   private readonly access?: DeveloperAccess;
+  private readonly managedGrafana?: ManagedGrafana;
   private readonly serviceConnect: boolean;
   private readonly connected: Array<{ id: string; service: MonitoredEcsService; server?: string }> = [];
   /** Topic of every alarm and event. */
@@ -244,8 +245,6 @@ export class ThreeTierApp extends Construct {
   public readonly slackChannel?: chatbot.SlackChannelConfiguration;
   /** The webhook notifier, when `slackWebhookSecret` is set. */
   public readonly slackNotifier?: lambda.Function;
-  /** The Grafana workspace, when `grafana` is set. */
-  public readonly grafana?: ManagedGrafana;
   /** The KMS key of the system's log groups, with a profile that encrypts them (production). */
   public readonly logEncryptionKey?: kms.Key;
 
@@ -312,8 +311,8 @@ export class ThreeTierApp extends Construct {
     this.alarms = createSystemAlarms(this, this.appTier, this.dataTier, this.alarmTopic, this.valkey);
     this.dashboard = createSystemDashboard(this, this.webTier, this.appTier, this.dataTier, this.alarms, this.valkey);
     if (props.grafana) {
-      this.grafana = new ManagedGrafana(this, 'Grafana', { ...props.grafana, logArchive: this.logArchive, alarmTopic: this.alarmTopic });
-      this.grafana.addDashboard('system', {
+      this.managedGrafana = new ManagedGrafana(this, 'Grafana', { ...props.grafana, logArchive: this.logArchive, alarmTopic: this.alarmTopic });
+      this.managedGrafana.addDashboard('system', {
         title: `${this.node.path}: system`,
         rows: systemGrafanaRows(this.webTier, this.appTier, this.dataTier, this.alarms, this.valkey),
       });
@@ -332,6 +331,15 @@ export class ThreeTierApp extends Construct {
       throw invalid(this.node.path, 'auth', undefined, 'this system has no user pool', 'Give auth (e.g. auth: {}) to create one.');
     }
     return this.userAuth;
+  }
+
+  /** The Amazon Managed Grafana workspace; throws unless `grafana` is given. */
+  public get grafana(): ManagedGrafana {
+    if (!this.managedGrafana) {
+      throw invalid(this.node.path, 'grafana', undefined, 'this system has no Grafana workspace',
+        'Give grafana (e.g. grafana: { authentication: GrafanaAuthentication.identityCenter() }) to create one.');
+    }
+    return this.managedGrafana;
   }
 
   /** Developer access to the private tier; throws unless `developerAccess` is given. */
@@ -383,11 +391,11 @@ export class ThreeTierApp extends Construct {
     });
     if (options.cache) this.cacheFor(id).connectService(id, service);
     if (this.serviceConnect) this.connectServices(id, service, options.serviceConnectName);
-    if (this.grafana) {
+    if (this.managedGrafana) {
       // The service's rows join the system dashboard, and its Prometheus workspace becomes a data source.
       const prometheusWorkspace = options.prometheus ? service.prometheusWorkspace : undefined;
-      if (prometheusWorkspace) this.grafana.addPrometheusWorkspace(prometheusWorkspace);
-      this.grafana.addDashboardRows('system', ManagedGrafana.serviceRows(service, { heading: id, prometheusWorkspace }));
+      if (prometheusWorkspace) this.managedGrafana.addPrometheusWorkspace(prometheusWorkspace);
+      this.managedGrafana.addDashboardRows('system', ManagedGrafana.serviceRows(service, { heading: id, prometheusWorkspace }));
     }
     if (Object.keys(given).length > 0 || options.cache) {
       acknowledge(service.taskDefinition, [{
