@@ -99,37 +99,9 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
     return t;
   };
 
-  // ALB: <prefix>/AWSLogs/<account>/elasticloadbalancing/<region>/yyyy/MM/dd/
+  // ALB access, connection and health-check logs, each under its prefix:
+  // <prefix>/AWSLogs/<account>/elasticloadbalancing/<region>/yyyy/MM/dd/
   const account = options.account ?? Aws.ACCOUNT_ID;
-  const albLocation = `${bucketUrl(options.layout.albPrefix)}AWSLogs/${account}/elasticloadbalancing/${Aws.REGION}/`;
-  const albTable = table('AlbTable', {
-    name: 'alb_access_logs',
-    description: 'Application Load Balancer access logs',
-    tableType: 'EXTERNAL_TABLE',
-    partitionKeys: [{ name: 'day', type: 'string' }],
-    parameters: {
-      'EXTERNAL': 'TRUE',
-      'projection.enabled': 'true',
-      'projection.day.type': 'date',
-      'projection.day.format': 'yyyy/MM/dd',
-      'projection.day.range': '2020/01/01,NOW',
-      'projection.day.interval': '1',
-      'projection.day.interval.unit': 'DAYS',
-      'storage.location.template': `${albLocation}\${day}`,
-    },
-    storageDescriptor: {
-      columns: ALB_COLUMNS,
-      location: albLocation,
-      inputFormat: TEXT_INPUT,
-      outputFormat: TEXT_OUTPUT,
-      serdeInfo: {
-        serializationLibrary: 'org.apache.hadoop.hive.serde2.RegexSerDe',
-        parameters: { 'serialization.format': '1', 'input.regex': ALB_REGEX },
-      },
-    },
-  });
-
-  // Connection and health-check logs: the same layout as access logs, under prefixes of their own.
   const albTextTable = (id: string, name: string, description: string, prefix: string, columns: glue.CfnTable.ColumnProperty[], regex: string) => {
     const location = `${bucketUrl(prefix)}AWSLogs/${account}/elasticloadbalancing/${Aws.REGION}/`;
     return table(id, {
@@ -159,6 +131,7 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
       },
     });
   };
+  const albTable = albTextTable('AlbTable', 'alb_access_logs', 'Application Load Balancer access logs', options.layout.albPrefix, ALB_COLUMNS, ALB_REGEX);
   const albConnectionsTable = albTextTable('AlbConnectionsTable', 'alb_connection_logs', 'Application Load Balancer connection logs (TLS, client certificates)',
     options.layout.albConnectionsPrefix, ALB_CONNECTION_COLUMNS, ALB_CONNECTION_REGEX);
   const albHealthChecksTable = albTextTable('AlbHealthChecksTable', 'alb_health_check_logs', 'Application Load Balancer health-check logs',
