@@ -1,15 +1,14 @@
 // Example: a front end, a backend API and an AI service on one load balancer, routed by path
-// (/app/*, /api/*, /ai/*), on a NAT instance (t4g.nano) instead of NAT gateways. Seoul
-// (ap-northeast-2) runs the system, us-east-1 its WAF web ACL. The backend is scraped into
-// Prometheus; ALB access logs land in the log archive (Athena table alb_access_logs); alarms go
-// to Slack; CloudFront sends each service's path to the load balancer. The AI service reads its
-// API key from SSM Parameter Store (a SecureString, which CloudFormation cannot create: put it
-// there first). The front end and the backend call the AI service over Service Connect
-// (http://ai:8080, AI_URL), not through the load balancer. The items image stands in for all three.
+// (/app/*, /api/*, /ai/*), on a NAT instance (t4g.nano). Seoul runs the system, us-east-1 its WAF.
+// The backend is scraped into Prometheus; ALB logs land in the archive (Athena); alarms go to Slack.
+// The AI service reads its API key from SSM Parameter Store (a SecureString: put it there first);
+// the others call it over Service Connect (http://ai:8080). The items image stands in for all three.
+// Each deploys another way (ECS native): blue/green, canary (10 % first), linear (25 % steps, test
+// traffic on port 9080); a hook lists items through the test rule before production traffic moves.
 // Deploy: aws ssm put-parameter --region ap-northeast-2 --type SecureString --name /path-routing/ai/api-key --value <key>
 //         cd examples/path-routing-nat-instance && npx cdk deploy --all, then put the webhook URL in SlackWebhook
 import { App, CfnOutput, Stack, aws_ecs as ecs, aws_ssm as ssm } from 'aws-cdk-lib';
-import { CostProfile, NatMode, ThreeTierApp, ThreeTierEdgeStack, ThreeTierServiceOptions } from '../../src';
+import { CostProfile, NatMode, ServiceDeployment, TestTraffic, ThreeTierApp, ThreeTierEdgeStack, ThreeTierServiceDefinition } from '../../src';
 import { itemsService, slackWebhookSecret } from '../shared';
 
 export function createApp(app: App = new App()): App {
@@ -26,12 +25,11 @@ export function createApp(app: App = new App()): App {
     // A Cloud Map namespace for the cluster; every service is a Service Connect client.
     serviceConnect: {},
     services: [
-      { id: 'Frontend', ...withAiUrl(itemsService('postgres', '/app')), pathPatterns: ['/app/*'] },
-      { id: 'Backend', ...withAiUrl(itemsService('postgres', '/api')), pathPatterns: ['/api/*'], prometheus: {} },
+      { ...routed('Frontend', '/app'), deployment: ServiceDeployment.blueGreen(smoke('/app')) },
+      { ...routed('Backend', '/api'), deployment: ServiceDeployment.canary(smoke('/api')), prometheus: {} },
       {
-        id: 'Ai',
-        ...itemsService('postgres', '/ai'),
-        pathPatterns: ['/ai/*'],
+        ...routed('Ai', '/ai', false),
+        deployment: ServiceDeployment.linear({ ...smoke('/ai'), stepPercent: 25, testTraffic: TestTraffic.port(9080) }),
         secrets: { AI_API_KEY: ecs.Secret.fromSsmParameter(aiApiKey) },
         serviceConnectName: 'ai', // the others call it at http://ai:8080; its tasks admit theirs only
       },
@@ -44,9 +42,13 @@ export function createApp(app: App = new App()): App {
   return app;
 }
 
-/** A service that calls the AI service over Service Connect. */
-function withAiUrl(service: ThreeTierServiceOptions): ThreeTierServiceOptions {
-  return { ...service, environment: { ...service.environment, AI_URL: 'http://ai:8080' } };
+/** The deployment hook lists the service's items (its /healthz is not routed to it). */
+const smoke = (basePath: string) => ({ smokeTests: [{ path: `${basePath}/items` }] });
+
+/** One of the three, routed under `basePath`; the others call the AI service over Service Connect. */
+function routed(id: string, basePath: string, callsAi = true): ThreeTierServiceDefinition {
+  const service = itemsService('postgres', basePath);
+  return { ...service, id, pathPatterns: [`${basePath}/*`], environment: { ...service.environment, ...callsAi ? { AI_URL: 'http://ai:8080' } : {} } };
 }
 
 if (require.main === module) createApp().synth();

@@ -1,4 +1,4 @@
-import { Stack, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { Duration, Stack, aws_cloudwatch as cloudwatch, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 /** What the dashboards read from a service (its metric methods). */
@@ -19,7 +19,8 @@ export interface DashboardSource {
  * The service's rows: traffic, errors, latency percentiles, hosts, CPU, memory, tasks, alarms.
  * On a dashboard shared with other services, a heading and title prefix say whose rows they are.
  */
-export function drawServiceRows(dashboard: cloudwatch.Dashboard, source: DashboardSource, alarms: cloudwatch.IAlarm[], heading?: string): void {
+export function drawServiceRows(dashboard: cloudwatch.Dashboard, source: DashboardSource, alarms: cloudwatch.IAlarm[], heading?: string,
+  alternate?: elbv2.ApplicationTargetGroup): void {
   const prefix = heading ? `${heading}: ` : '';
   const graph = (title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = []) =>
     new cloudwatch.GraphWidget({ title: prefix + title, left, right, width: 8, height: 6 });
@@ -30,6 +31,17 @@ export function drawServiceRows(dashboard: cloudwatch.Dashboard, source: Dashboa
       source.metricTargetResponseTime({ statistic, label: statistic }))),
     graph('Healthy / unhealthy hosts', [source.metricHealthyHosts(), source.metricUnhealthyHosts()]),
   );
+  if (alternate) {
+    // Blue/green, canary and linear: traffic moves to the other target group and back, deployment by deployment.
+    const period = Duration.minutes(1);
+    dashboard.addWidgets(
+      graph('Alternate target group: requests and 5xx', [alternate.metrics.requestCount({ period })],
+        [alternate.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period })]),
+      graph('Alternate target group: response time (s)', [alternate.metrics.targetResponseTime({ period, statistic: 'p99', label: 'p99' })]),
+      graph('Alternate target group: healthy / unhealthy hosts', [alternate.metrics.healthyHostCount({ period, statistic: 'Minimum' }),
+        alternate.metrics.unhealthyHostCount({ period, statistic: 'Maximum' })]),
+    );
+  }
   dashboard.addWidgets(
     graph('CPU utilization (%)', [source.metricCpuUtilization()]),
     graph('Memory utilization (%)', [source.metricMemoryUtilization()]),

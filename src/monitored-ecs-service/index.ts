@@ -2,6 +2,8 @@
 export type { AlarmOptions, CreatedAlarms, ServiceAlarmsOptions } from './alarms';
 export type { NewLoadBalancerOptions, SharedListenerOptions } from './load-balancer';
 export { ServiceLoadBalancer } from './load-balancer';
+export { ServiceDeployment, TestTraffic } from './deployment';
+export type { CanaryDeploymentOptions, LinearDeploymentOptions, ProgressiveDeploymentOptions, SmokeTestPath, TestTrafficHeaderOptions } from './deployment';
 export * from './monitored-ecs-service';
 export * from './mutual-tls';
 export type { ChatbotSlackChannel } from './slack-channel';

@@ -1,5 +1,5 @@
 import {
-  Annotations, Duration, Names, RemovalPolicy, Stack, Token,
+  Annotations, CfnResource, Duration, Names, RemovalPolicy, Stack, Token,
   aws_applicationautoscaling as appscaling, aws_aps as aps, aws_chatbot as chatbot, aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cw_actions, aws_ec2 as ec2, aws_ecs as ecs, aws_events as events, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam,
   aws_kms as kms, aws_lambda as lambda, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_sns as sns,
@@ -8,9 +8,11 @@ import { Construct } from 'constructs';
 import { AlarmMetrics, CreatedAlarms, ServiceAlarmsOptions, alarmNamePrefix, createServiceAlarms } from './alarms';
 import { drawServiceRows, grafanaDashboardModel } from './dashboard';
 import { SERVICE_DEFAULTS } from './defaults';
+import { ServiceDeployment, TestTraffic } from './deployment';
 import { validateFargateSize } from './fargate-size';
 import { ServiceLoadBalancer } from './load-balancer';
 import { checkTargetGroup } from './load-balancing-rules';
+import { ProgressiveResources, attachProgressiveDeployment } from './progressive';
 import { PrometheusOptions, addPrometheusSidecar } from './prometheus';
 import { ScalingOptions, scalingTargets } from './scaling';
 import { ServiceConnectOptions, checkServerName, serviceConnectConfiguration } from './service-connect';
@@ -213,11 +215,17 @@ export interface MonitoredEcsServiceOptions {
    */
   readonly scaling?: ScalingOptions;
   /**
-   * Roll back a deployment that fails (circuit breaker) or that trips the 5xx, p99 latency or
-   * unhealthy-host alarms (ECS deployment alarms).
+   * Roll back a deployment that fails (circuit breaker, rolling only) or that trips the 5xx, p99
+   * latency or unhealthy-host alarms (ECS deployment alarms, every strategy).
    * @default true
    */
   readonly rollbackOnFailure?: boolean;
+  /**
+   * How a new revision replaces the running one: rolling, or ECS's native blue/green, canary or
+   * linear deployment with a smoke-tested test rule (`ServiceDeployment.canary({ ... })`).
+   * @default ServiceDeployment.rolling()
+   */
+  readonly deployment?: ServiceDeployment;
   /**
    * Mount the container's root filesystem read-only.
    * @default true
@@ -354,6 +362,8 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
   private readonly containerPort: number;
   private readonly serverName?: string;
   private readonly ownRepository?: ImageRepository;
+  private readonly alternate?: elbv2.ApplicationTargetGroup;
+  private readonly progressive?: ProgressiveResources & { testRule: elbv2.ApplicationListenerRule; productionRule: elbv2.ApplicationListenerRule };
   /** The OpenTelemetry collector sidecar, when `prometheus` is set. */
   public readonly collectorContainer?: ecs.ContainerDefinition;
 
@@ -465,9 +475,10 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       allowAllOutbound: true,
     });
 
-    // Load balancer and target group
+    // Load balancer and target group (two for blue/green, canary and linear: ECS moves traffic between them)
     const hc = props.healthCheck ?? {};
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+    const deployment = props.deployment ?? ServiceDeployment.rolling();
+    const targetGroupProps: elbv2.ApplicationTargetGroupProps = {
       vpc,
       port: containerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
@@ -482,8 +493,13 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
         healthyThresholdCount: hc.healthyThresholdCount ?? 2,
         unhealthyThresholdCount: hc.unhealthyThresholdCount ?? 3,
       },
-    });
-    const binding = props.loadBalancer._bind(this, vpc, this.targetGroup);
+    };
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', targetGroupProps);
+    const progressiveOptions = deployment._progressive;
+    this.alternate = progressiveOptions ? new elbv2.ApplicationTargetGroup(this, 'AlternateTargetGroup', targetGroupProps) : undefined;
+    const binding = props.loadBalancer._bind(this, vpc, this.targetGroup, this.alternate && progressiveOptions
+      ? { alternateTargetGroup: this.alternate, testTraffic: progressiveOptions.testTraffic ?? TestTraffic.header() }
+      : undefined);
     this.listener = binding.listener;
     this.loadBalancer = binding.loadBalancer;
     this.listenerRule = binding.listenerRule;
@@ -514,7 +530,9 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       // mid-deployment. ECS starts with one task; the scalable target raises it to minTasks.
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback },
+      // The API keeps the circuit breaker to rolling updates; the others roll back on the alarms and the hook.
+      circuitBreaker: progressiveOptions ? undefined : { enable: true, rollback },
+      ...deployment._serviceProps(),
       deploymentAlarms: rollback && deploymentAlarmNames.length
         ? { alarmNames: deploymentAlarmNames, behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM }
         : undefined,
@@ -530,7 +548,16 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
         ? serviceConnectConfiguration(props.serviceConnect, containerPort, ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'service-connect' }))
         : undefined,
     });
-    this.targetGroup.addTarget(this.service.loadBalancerTarget({ containerName: 'app', containerPort }));
+    if (this.alternate && binding.progressive && progressiveOptions) {
+      const { resources, target } = attachProgressiveDeployment(this, this.service, this.targetGroup, this.alternate,
+        binding.progressive, progressiveOptions, {
+          healthPath: hc.path ?? '/', healthyHttpCodes: hc.healthyHttpCodes ?? '200-399', subnets, vpc, logEncryptionKey: props.logEncryptionKey,
+        }, containerPort);
+      this.progressive = { ...resources, testRule: binding.progressive.testRule, productionRule: binding.progressive.productionRule };
+      this.targetGroup.addTarget(target);
+    } else {
+      this.targetGroup.addTarget(this.service.loadBalancerTarget({ containerName: 'app', containerPort }));
+    }
     // The service may only start once the cluster's capacity providers are associated.
     if (this.cluster instanceof ecs.Cluster) this.service.node.addDependency(this.cluster);
 
@@ -551,7 +578,9 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
     const targets = scalingTargets(this.node.path, props.scaling);
     if (targets.cpu !== undefined) this.scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: targets.cpu });
     if (targets.memory !== undefined) this.scaling.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent: targets.memory });
-    if (targets.requests !== undefined) {
+    if (targets.requests !== undefined && this.alternate) {
+      scaleOnRequestsOfBoth(this.scaling, targets.requests, this.targetGroup, this.alternate);
+    } else if (targets.requests !== undefined) {
       this.scaling.scaleOnRequestCount('RequestScaling', { requestsPerTarget: targets.requests, targetGroup: this.targetGroup });
     }
 
@@ -566,7 +595,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
     this.eventRules = routeEcsEvents(this, this.alarmTopic, this.cluster.clusterArn, this.service.serviceArn, this.service.serviceName);
     ({ slackChannel: this.slackChannel, slackNotifier: this.slackNotifier } = subscribeSlack(this, this.alarmTopic, props, props.logEncryptionKey));
     this.dashboard = props.dashboard ?? new cloudwatch.Dashboard(this, 'Dashboard');
-    drawServiceRows(this.dashboard, this, this.allAlarms(), props.dashboard ? this.node.id : undefined);
+    drawServiceRows(this.dashboard, this, this.allAlarms(), props.dashboard ? this.node.id : undefined, this.alternate);
 
     if (subnets.subnetType === ec2.SubnetType.PRIVATE_ISOLATED) {
       Annotations.of(this).addWarningV2('cdk-three-tier:isolatedTasks',
@@ -807,6 +836,8 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
 
   private alarmMetrics(): AlarmMetrics {
     const period = Duration.minutes(1);
+    const alt = this.alternate;
+    if (alt) return { ...this.serviceAlarmMetrics(period), ...bothTargetGroupsAlarmMetrics(this.targetGroup, alt, period) };
     return {
       serverErrorRate: new cloudwatch.MathExpression({
         expression: 'IF(requests > 0, 100 * errors / requests, 0)',
@@ -822,6 +853,13 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
         period,
       }),
       unhealthyHosts: this.metricUnhealthyHosts(),
+      ...this.serviceAlarmMetrics(period),
+    };
+  }
+
+  /** The task-side signals, the same whichever target group serves. */
+  private serviceAlarmMetrics(period: Duration): Pick<AlarmMetrics, 'cpu' | 'memory' | 'tasksBelowDesired'> {
+    return {
       cpu: this.metricCpuUtilization(),
       memory: this.metricMemoryUtilization(),
       tasksBelowDesired: new cloudwatch.MathExpression({
@@ -833,9 +871,104 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
     };
   }
 
+  /** The second target group of a blue/green, canary or linear service; throws for a rolling one. */
+  public get alternateTargetGroup(): elbv2.ApplicationTargetGroup {
+    if (!this.alternate) throw notProgressive(this, 'alternateTargetGroup');
+    return this.alternate;
+  }
+
+  /** The Lambda function that smoke-tests each new revision through the test rule; throws for a rolling service. */
+  public get deploymentHook(): lambda.Function {
+    if (!this.progressive) throw notProgressive(this, 'deploymentHook');
+    return this.progressive.hook;
+  }
+
+  /** The rule that sends test traffic (the hook's requests) to the new revision; throws for a rolling service. */
+  public get testListenerRule(): elbv2.ApplicationListenerRule {
+    if (!this.progressive) throw notProgressive(this, 'testListenerRule');
+    return this.progressive.testRule;
+  }
+
+  /** The role ECS moves traffic between the target groups with; throws for a rolling service. */
+  public get deploymentRole(): iam.IRole {
+    if (!this.progressive) throw notProgressive(this, 'deploymentRole');
+    return this.progressive.infrastructureRole;
+  }
+
   private allAlarms(): cloudwatch.Alarm[] {
     return Object.values(this.alarms).filter((a): a is cloudwatch.Alarm => a !== undefined);
   }
+}
+
+function notProgressive(service: Construct, handle: string): Error {
+  return invalid(service.node.path, handle, undefined, 'this service deploys rolling, with one target group and no test rule or hook',
+    'Set deployment: ServiceDeployment.blueGreen(), .canary() or .linear().');
+}
+
+/**
+ * The load balancer signals over both target groups: after a blue/green swap production traffic
+ * is on the other one, and during a canary on both. Requests and errors add up (SUM ignores a group
+ * without data); latency is the worse of the two p99s.
+ */
+function bothTargetGroupsAlarmMetrics(a: elbv2.ApplicationTargetGroup, b: elbv2.ApplicationTargetGroup,
+  period: Duration): Pick<AlarmMetrics, 'serverErrorRate' | 'p99Latency' | 'unhealthyHosts'> {
+  const m = (tg: elbv2.ApplicationTargetGroup) => ({
+    requests: tg.metrics.requestCount({ period }),
+    errors: tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period }),
+    latency: tg.metrics.targetResponseTime({ period, statistic: 'p99' }),
+    unhealthy: tg.metrics.unhealthyHostCount({ period, statistic: 'Maximum' }),
+  });
+  const [x, y] = [m(a), m(b)];
+  return {
+    serverErrorRate: new cloudwatch.MathExpression({
+      expression: 'IF(SUM([r1, r2]) > 0, 100 * SUM([e1, e2]) / SUM([r1, r2]), 0)',
+      usingMetrics: { r1: x.requests, r2: y.requests, e1: x.errors, e2: y.errors },
+      label: '5xx rate (%), both target groups',
+      period,
+    }),
+    p99Latency: new cloudwatch.MathExpression({
+      expression: '1000 * MAX([l1, l2])',
+      usingMetrics: { l1: x.latency, l2: y.latency },
+      label: 'p99 latency (ms), the worse target group',
+      period,
+    }),
+    unhealthyHosts: new cloudwatch.MathExpression({
+      expression: 'SUM([u1, u2])',
+      usingMetrics: { u1: x.unhealthy, u2: y.unhealthy },
+      label: 'unhealthy hosts, both target groups',
+      period,
+    }),
+  };
+}
+
+/**
+ * Requests per healthy task over both target groups, tracked with metric math: the predefined
+ * ALBRequestCountPerTarget names one target group, which after a blue/green swap serves nothing.
+ */
+function scaleOnRequestsOfBoth(scaling: ecs.ScalableTaskCount, requestsPerTask: number,
+  a: elbv2.ApplicationTargetGroup, b: elbv2.ApplicationTargetGroup): void {
+  scaling.scaleToTrackCustomMetric('RequestScaling', { metric: a.metrics.requestCount(), targetValue: requestsPerTask });
+  // The policy is made under the scalable target; its metric becomes the expression below.
+  const cfn = scaling.node.findChild('Target').node.findChild('RequestScaling').node.defaultChild as CfnResource;
+  const stat = (tg: elbv2.ApplicationTargetGroup, metricName: string, statistic: string, id: string) => ({
+    Id: id,
+    MetricStat: {
+      Metric: {
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'TargetGroup', Value: tg.targetGroupFullName }, { Name: 'LoadBalancer', Value: tg.firstLoadBalancerFullName }],
+      },
+      Stat: statistic,
+    },
+    ReturnData: false,
+  });
+  const spec = 'TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification';
+  for (const key of ['MetricName', 'Namespace', 'Dimensions', 'Statistic', 'Unit']) cfn.addPropertyDeletionOverride(`${spec}.${key}`);
+  cfn.addPropertyOverride(`${spec}.Metrics`, [
+    stat(a, 'RequestCount', 'Sum', 'r1'), stat(b, 'RequestCount', 'Sum', 'r2'),
+    stat(a, 'HealthyHostCount', 'Average', 'h1'), stat(b, 'HealthyHostCount', 'Average', 'h2'),
+    { Id: 'perTask', Expression: 'SUM([r1, r2]) / MAX([SUM([h1, h2]), 1])', Label: 'requests per healthy task', ReturnData: true },
+  ]);
 }
 
 /** Writable paths the ECS Exec SSM agent needs (containers-roadmap #1359). */
@@ -909,7 +1042,9 @@ function validateProps(scope: Construct, props: MonitoredEcsServiceProps, n: Res
   }
   checkSeconds(path, 'healthCheckGracePeriod', props.healthCheckGracePeriod, 0, 2147483647, 'an ECS health check grace period');
   checkLogRetention(path, 'logRetention', props.logRetention);
-  props.loadBalancer._validate(scope);
+  props.deployment?._validate(path);
+  const progressive = props.deployment?._progressive;
+  props.loadBalancer._validate(scope, progressive ? progressive.testTraffic ?? TestTraffic.header() : undefined);
   scalingTargets(path, props.scaling);
   const serviceName = literalString(props.serviceName);
   if (serviceName !== undefined && !/^[a-zA-Z0-9_-]{1,255}$/.test(serviceName)) {

@@ -57,6 +57,9 @@ export abstract class MutualTls {
     return new Passthrough();
   }
 
+  /** @internal Whether a connection without a client certificate is refused. */
+  public abstract readonly _verifies: boolean;
+
   /** @internal Check the options before anything is created. */
   public abstract _validate(path: string): void;
 
@@ -65,6 +68,7 @@ export abstract class MutualTls {
 }
 
 class Passthrough extends MutualTls {
+  public readonly _verifies = false;
   public _validate(): void {}
 
   public _bind(): elbv2.MutualAuthentication {
@@ -73,6 +77,7 @@ class Passthrough extends MutualTls {
 }
 
 class Verify extends MutualTls {
+  public readonly _verifies = true;
   constructor(private readonly options: MutualTlsVerifyOptions) { super(); }
 
   public _validate(path: string): void {
