@@ -1,5 +1,6 @@
+import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Stack, aws_certificatemanager as acm } from 'aws-cdk-lib';
+import { Duration, Stack, aws_certificatemanager as acm, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { appVpc, newStack } from './fixtures';
 import { formatFindings, nagFindings } from './helpers/nag';
@@ -110,7 +111,7 @@ describe('ServiceDeployment on a service of its own load balancer', () => {
       { Ref: expect.stringMatching(/^ApiProductionRule/) }, { Ref: expect.stringMatching(/^ApiTestRule/) },
     ]);
     expect(byAction('elasticloadbalancing:ModifyListener').Resource).toEqual({ Ref: expect.stringMatching(/^ApiLoadBalancerHttps/) });
-    expect(service.deploymentRole).toBeDefined();
+    expect(stack.resolve(service.deploymentRole.roleArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApiDeploymentRole/), 'Arn'] });
   });
 
   test('the smoke-test hook runs after test traffic shifts, in the VPC, and ECS may only invoke it', () => {
@@ -150,7 +151,7 @@ describe('ServiceDeployment on a service of its own load balancer', () => {
     const spec = scaling.TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification;
     expect(spec.MetricName).toBeUndefined();
     expect(spec.Metrics.map((m: any) => m.Id)).toEqual(['r1', 'r2', 'h1', 'h2', 'perTask']);
-    expect(spec.Metrics[4]).toEqual({ Id: 'perTask', Expression: 'SUM([r1, r2]) / MAX([SUM([h1, h2]), 1])', Label: 'requests per healthy task', ReturnData: true });
+    expect(spec.Metrics[4]).toEqual({ Id: 'perTask', Expression: 'SUM([r1, r2]) / SUM([h1, h2])', Label: 'requests per healthy task', ReturnData: true });
     expect(scaling.TargetTrackingScalingPolicyConfiguration.TargetValue).toBe(1000);
     // The dashboard draws the alternate target group too.
     expect(JSON.stringify(resourcesOf(t, 'AWS::CloudWatch::Dashboard')[0][1].Properties.DashboardBody)).toContain('Alternate target group');
@@ -161,6 +162,7 @@ describe('ServiceDeployment on a service of its own load balancer', () => {
     expect(() => service.alternateTargetGroup).toThrow(/deploys rolling.*ServiceDeployment.blueGreen\(\)/);
     expect(() => service.deploymentHook).toThrow(/deploys rolling/);
     expect(() => service.testListenerRule).toThrow(/deploys rolling/);
+    expect(() => service.deploymentRole).toThrow(/deploys rolling/);
   });
 
   test('a test port on an internal load balancer: its own HTTPS listener that admits only the hook', () => {
@@ -212,7 +214,9 @@ describe('ServiceDeployment on a shared listener (AppTier / ThreeTierApp)', () =
     const lbIngress = resourcesOf(t, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties)
       .filter((p) => JSON.stringify(p.SourceSecurityGroupId ?? '').includes('DeploymentHooks'));
     expect(lbIngress).toEqual([expect.objectContaining({ FromPort: 80, ToPort: 80, GroupId: { 'Fn::GetAtt': [expect.stringMatching(/^AppLoadBalancerSecurityGroup/), 'GroupId'] } })]);
-    expect(JSON.stringify(t.toJSON())).toContain('http://');
+    const hook = resourcesOf(t, 'AWS::Lambda::Function').find(([id]) => id.startsWith('AppItemsDeploymentHook'))![1];
+    const url = JSON.stringify(hook.Properties.Environment.Variables.SMOKE_TEST);
+    expect(url).toMatch(/baseUrl\\":\\"http:\/\/.*AppLoadBalancer.*DNSName.*:80\\"/);
   });
 
   test('a test port: one shared HTTP listener that answers 404 by default, each service a rule at its own priority', () => {
@@ -232,8 +236,10 @@ describe('ServiceDeployment on a shared listener (AppTier / ThreeTierApp)', () =
     const { tier } = shared(ServiceDeployment.linear(), ServicePlacement.NESTED_STACKS);
     const nested = Stack.of(tier.services[0]);
     const t = Template.fromStack(nested);
-    expect(t.toJSON().Resources).toBeDefined();
     expect(serviceOf(t).DeploymentConfiguration.Strategy).toBe('LINEAR');
+    // The listener and the hooks' security group live in the parent stack and arrive as parameters.
+    const hook = resourcesOf(t, 'AWS::Lambda::Function').find(([id]) => id.includes('DeploymentHook'))![1].Properties;
+    expect(hook.VpcConfig.SecurityGroupIds).toEqual([{ Ref: expect.stringMatching(/DeploymentHooks.*GroupId/) }]);
   });
 });
 
@@ -269,6 +275,7 @@ describe('ServiceDeployment validation', () => {
   test('smoke tests: paths start with / and statuses are codes, ranges or lists', () => {
     expect(build(ServiceDeployment.blueGreen({ smokeTests: [{ path: 'health' }] }))).toThrow(/Write it as '\/health'/);
     expect(build(ServiceDeployment.blueGreen({ smokeTests: [{ path: '/', expectedStatus: 'ok' }] }))).toThrow(/expectedStatus/);
+    expect(build(ServiceDeployment.blueGreen({ smokeTests: [{ path: '/a b' }] }))).toThrow(/no spaces.*'\/a%20b'/);
     expect(build(ServiceDeployment.blueGreen({ smokeTestHost: 'https://api.example.com' }))).toThrow(/bare host name/);
   });
 
@@ -285,12 +292,26 @@ describe('ServiceDeployment validation', () => {
     const stack = newStack();
     const tier = new AppTier(stack, 'App', { vpc: appVpc(stack), logArchive: new LogArchiveBucket(stack, 'Logs') });
     tier.addService('Items', { image, pathPatterns: ['/api/*'], healthCheck: { path: '/api/healthz' }, deployment: ServiceDeployment.blueGreen() });
-    expect(() => tier.addService('Other', { image, pathPatterns: ['/other/*'], priority: 9 })).toThrow(/Items \(test rule\) already uses this priority/);
+    expect(() => tier.addService('Other', { image, pathPatterns: ['/other/*'], priority: 9 })).toThrow(/loadBalancer.priority 9 .*Items \(test rule\) already uses/);
+    tier.addService('Eleven', { image, pathPatterns: ['/eleven/*'], priority: 11 });
+    expect(() => tier.addService('Twelve', { image, pathPatterns: ['/twelve/*'], priority: 12, deployment: ServiceDeployment.blueGreen({ smokeTests: [{ path: '/twelve/x' }] }) }))
+      .toThrow(/deployment.testTraffic.priority 11 .*Eleven already uses/);
   });
 
   test('a test port is for internal load balancers, on a port of its own', () => {
     expect(build(ServiceDeployment.blueGreen({ testTraffic: TestTraffic.port(8443) }))).toThrow(/internet-facing.*TestTraffic.header\(\)/);
     expect(build(ServiceDeployment.blueGreen({ testTraffic: TestTraffic.port(443) }))).toThrow(/port of its own/);
+    const internal = (port: number) => () => {
+      const stack = newStack();
+      const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc');
+      new MonitoredEcsService(stack, 'Api', {
+        vpc: appVpc(stack),
+        image,
+        deployment: ServiceDeployment.blueGreen({ testTraffic: TestTraffic.port(port) }),
+        loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, logArchive: new LogArchiveBucket(stack, 'Archive'), internetFacing: false }),
+      });
+    };
+    expect(internal(80)).toThrow(/80 already has a listener/);
     expect(sharedBuild(ServiceDeployment.blueGreen({ testTraffic: TestTraffic.port(80) }))).toThrow(/port of its own/);
     expect(build(ServiceDeployment.blueGreen({ testTraffic: TestTraffic.port(70000) }))).toThrow(/testTraffic.port/);
   });
@@ -308,6 +329,50 @@ describe('ServiceDeployment validation', () => {
     });
     expect(make(MutualTls.verify({ caBundleFile: path.join(__dirname, 'fixtures', 'mtls', 'ca.pem') }), 'Verified')).toThrow(/deployment hook has none/);
     expect(make(MutualTls.passthrough(), 'Passthrough')).not.toThrow();
+  });
+
+  test('an internet-facing load balancer: the hook goes out through NAT on 443, and isolated subnets are refused', () => {
+    const { t } = own(ServiceDeployment.blueGreen());
+    const hooks = resourcesOf(t, 'AWS::EC2::SecurityGroup').find(([id]) => id.includes('DeploymentHooks'))![1].Properties;
+    expect(hooks.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
+    const isolated = () => {
+      const stack = newStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc', {
+        natGateways: 0,
+        subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }, { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+      });
+      const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc');
+      new MonitoredEcsService(stack, 'Api', {
+        vpc,
+        image,
+        deployment: ServiceDeployment.blueGreen(),
+        loadBalancer: ServiceLoadBalancer.newLoadBalancer({ certificate, logArchive: new LogArchiveBucket(stack, 'Archive') }),
+      });
+    };
+    expect(isolated).toThrow(/isolated subnets.*no route/);
+  });
+
+  test('a service routed by host: the hook sends a host the patterns match', () => {
+    const hostBuild = (hostHeaders: string[], smokeTestHost?: string) => () => {
+      const stack = newStack();
+      const tier = new AppTier(stack, 'App', { vpc: appVpc(stack), logArchive: new LogArchiveBucket(stack, 'Logs') });
+      tier.addService('Items', { image, hostHeaders, pathPatterns: ['/*'], deployment: ServiceDeployment.blueGreen({ smokeTestHost }) });
+      return Template.fromStack(stack);
+    };
+    expect(hostBuild(['*.example.com'])).toThrow(/a wildcard names no host.*Give smokeTestHost/);
+    expect(hostBuild(['*.example.com'], 'other.test')).toThrow(/routes only \*\.example\.com/);
+    const t = hostBuild(['*.example.com'], 'api.EXAMPLE.com')();
+    expect(JSON.stringify(resourcesOf(t, 'AWS::Lambda::Function').find(([id]) => id.includes('DeploymentHook'))![1].Properties.Environment))
+      .toContain('\\"host\\":\\"api.EXAMPLE.com\\"');
+    expect(JSON.stringify(hostBuild(['api.example.com', '*.example.com'])().toJSON())).toContain('\\"host\\":\\"api.example.com\\"');
+  });
+
+  test('a private CA for the smoke tests is passed to the hook as PEM', () => {
+    const pem = fs.readFileSync(path.join(__dirname, 'fixtures', 'mtls', 'ca.pem'), 'utf8');
+    const { t } = own(ServiceDeployment.blueGreen({ smokeTestCa: pem }));
+    const env = resourceOf(t, 'AWS::Lambda::Function', 'ApiDeploymentHook').Properties.Environment.Variables.SMOKE_TEST;
+    expect(JSON.stringify(env)).toContain('-----BEGIN CERTIFICATE-----');
+    expect(build(ServiceDeployment.blueGreen({ smokeTestCa: 'not a pem' }))).toThrow(/smokeTestCa.*PEM certificate/);
   });
 
   test('a test header name and value are what a listener rule matches', () => {

@@ -107,6 +107,12 @@ export interface ProgressiveDeploymentOptions {
    * @default - the service's first host header if it routes by host; else none (HTTPS: the chain is verified, not the name)
    */
   readonly smokeTestHost?: string;
+  /**
+   * PEM of the CA that issued the load balancer's certificate, when it is private (ACM Private CA):
+   * the hook trusts it besides the public roots.
+   * @default - public roots only
+   */
+  readonly smokeTestCa?: string;
 }
 
 /** A canary deployment: a share of production traffic first, the rest after a wait. */
@@ -176,7 +182,8 @@ export abstract class ServiceDeployment {
   public static linear(options: LinearDeploymentOptions = {}): ServiceDeployment {
     const stepBake = options.stepBakeTime ?? Duration.minutes(5);
     const step = options.stepPercent ?? 25;
-    const steps = Token.isUnresolved(step) ? 0 : Math.ceil(100 / step);
+    // ECS waits between steps: one wait fewer than steps.
+    const steps = Token.isUnresolved(step) ? 0 : Math.ceil(100 / step) - 1;
     const stepMinutes = literalMinutes(stepBake);
     return new Progressive(ecs.DeploymentStrategy.LINEAR, options, stepMinutes === undefined ? undefined : steps * stepMinutes, {
       linearConfiguration: { stepPercent: step, stepBakeTime: stepBake },
@@ -231,14 +238,20 @@ class Progressive extends ServiceDeployment {
     o.testTraffic?._validate(path);
     for (const test of o.smokeTests ?? []) {
       const p = literalString(test.path);
-      if (p !== undefined && (!p.startsWith('/') || p.length > 1024)) {
-        throw invalid(path, 'deployment.smokeTests.path', p, 'a smoke test path starts with \'/\' and has at most 1024 characters', `Write it as '/${p.replace(/^\/*/, '')}'.`);
+      if (p !== undefined && (!p.startsWith('/') || p.length > 1024 || /\s/.test(p))) {
+        throw invalid(path, 'deployment.smokeTests.path', p, 'a smoke test path starts with \'/\', has no spaces and at most 1024 characters',
+          `Write it as '/${p.replace(/^\/*/, '').replace(/\s/g, '%20')}'.`);
       }
       const status = literalString(test.expectedStatus);
       if (status !== undefined && !validStatusSpec(status)) {
         throw invalid(path, 'deployment.smokeTests.expectedStatus', status, 'an expected status is a code (200), a range (200-299) or a list (200,204) of 100-599',
           "Write it like '200' or '200-299'.");
       }
+    }
+    const ca = literalString(o.smokeTestCa);
+    if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) {
+      throw invalid(path, 'deployment.smokeTestCa', `${ca.slice(0, 20)}...`, 'the smoke tests\' CA is a PEM certificate (-----BEGIN CERTIFICATE-----)',
+        'Give the PEM text, e.g. fs.readFileSync(\'ca.pem\', \'utf8\').');
     }
     const host = literalString(o.smokeTestHost);
     if (host !== undefined && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(host)) {

@@ -124,6 +124,8 @@ export interface ProgressiveBinding {
   readonly pathPatterns: string[];
   /** Host headers the rules route. */
   readonly hostHeaders: string[];
+  /** Whether the hook reaches the load balancer at a public address, through NAT. */
+  readonly throughNat: boolean;
 }
 
 /** Where the service's traffic comes from: its own load balancer or a rule on a shared listener. */
@@ -166,11 +168,25 @@ function testHeader(traffic: HeaderTestTraffic, scope: Construct): [string, stri
   return [traffic.options.name ?? 'x-deployment-test', traffic.options.value ?? scope.node.addr.slice(2, 18)];
 }
 
-function checkTestPort(path: string, traffic: TestTraffic | undefined, productionPort: number | undefined): void {
-  if (traffic instanceof PortTestTraffic && traffic.port === productionPort) {
-    throw invalid(path, 'deployment.testTraffic', traffic.port, `the test listener needs a port of its own, and ${traffic.port} is the production listener's`,
+function checkTestPort(path: string, traffic: TestTraffic | undefined, takenPorts: number[]): void {
+  if (traffic instanceof PortTestTraffic && takenPorts.includes(traffic.port)) {
+    throw invalid(path, 'deployment.testTraffic', traffic.port, `the test listener needs a port of its own, and ${traffic.port} already has a listener`,
       'Give another port, e.g. TestTraffic.port(9080).');
   }
+}
+
+/** Whether a load balancer this app defines is internet-facing (an imported one: assume it is). */
+function isInternetFacing(lb: elbv2.IApplicationLoadBalancer): boolean {
+  const cfn = lb.node.defaultChild as elbv2.CfnLoadBalancer | undefined;
+  return cfn?.scheme !== 'internal';
+}
+
+/**
+ * From the VPC the hook reaches an internet-facing load balancer at its public address, through
+ * NAT: out to anywhere on the port (a rule naming the load balancer's group would not match).
+ */
+function reachPublicly(hooks: ec2.SecurityGroup, port: number): void {
+  hooks.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(port), 'Deployment smoke tests to the internet-facing load balancer, through NAT');
 }
 
 class NewLoadBalancer extends ServiceLoadBalancer {
@@ -179,7 +195,7 @@ class NewLoadBalancer extends ServiceLoadBalancer {
   public _validate(scope: Construct, testTraffic?: TestTraffic): void {
     checkNewLoadBalancer(scope.node.path, this.options, stackRegion(scope));
     this.options.mutualTls?._validate(scope.node.path);
-    checkTestPort(scope.node.path, testTraffic, 443);
+    checkTestPort(scope.node.path, testTraffic, [443, 80]);
     if (testTraffic instanceof PortTestTraffic && (this.options.internetFacing ?? true)) {
       throw invalid(scope.node.path, 'deployment.testTraffic', `port ${testTraffic.port}`,
         'the hook reaches an internet-facing load balancer through NAT, from an address the test port could not tell from anyone\'s',
@@ -301,6 +317,7 @@ class NewLoadBalancer extends ServiceLoadBalancer {
         hookSecurityGroup: hooks,
         pathPatterns: [],
         hostHeaders: [],
+        throughNat: false,
         testBaseUrl: `https://${lb.loadBalancerDnsName}:${traffic.port}`,
         testHeaders: {},
       };
@@ -319,7 +336,8 @@ class NewLoadBalancer extends ServiceLoadBalancer {
     });
     // The hook runs in the VPC. An internet-facing load balancer sees it through NAT, by the NAT's
     // address: open, it admits it anyway; with allowFrom, those peers must include the NAT.
-    if (!(this.options.internetFacing ?? true)) listener.connections.allowFrom(hooks, ec2.Port.tcp(443), 'Deployment smoke tests');
+    if (this.options.internetFacing ?? true) reachPublicly(hooks, 443);
+    else listener.connections.allowFrom(hooks, ec2.Port.tcp(443), 'Deployment smoke tests');
     return {
       productionRule,
       testRule,
@@ -327,6 +345,7 @@ class NewLoadBalancer extends ServiceLoadBalancer {
       hookSecurityGroup: hooks,
       pathPatterns: [],
       hostHeaders: [],
+      throughNat: this.options.internetFacing ?? true,
       testBaseUrl: `https://${lb.loadBalancerDnsName}`,
       testHeaders: { [name]: value },
     };
@@ -342,7 +361,12 @@ class SharedListener extends ServiceLoadBalancer {
   public _validate(scope: Construct, testTraffic?: TestTraffic): void {
     const path = scope.node.path;
     checkListenerRule(path, this.rule);
-    checkTestPort(path, testTraffic, this.listener.port);
+    checkTestPort(path, testTraffic, [this.listener.port]);
+    if (testTraffic instanceof PortTestTraffic && isInternetFacing(this.listener.loadBalancer)) {
+      throw invalid(path, 'deployment.testTraffic', `port ${testTraffic.port}`,
+        'the hook reaches an internet-facing load balancer through NAT, from an address the test port could not tell from anyone\'s',
+        'Use TestTraffic.header() on this listener.');
+    }
     if (testTraffic instanceof PortTestTraffic && this.listener.protocol !== elbv2.ApplicationProtocol.HTTP) {
       throw invalid(path, 'deployment.testTraffic', `port ${testTraffic.port}`,
         'a shared test listener is made only beside an HTTP listener (an HTTPS one would need its certificates)', 'Use TestTraffic.header() on this listener.');
@@ -365,7 +389,7 @@ class SharedListener extends ServiceLoadBalancer {
   public _bind(scope: Construct, vpc: ec2.IVpc, targetGroup: elbv2.ApplicationTargetGroup,
     progressive?: ProgressiveRequest): ServiceLoadBalancerBinding {
     const { listener, rule } = this;
-    claimListenerRule(listener, rule.priority, scope.node.path);
+    claimListenerRule(listener, rule.priority, scope.node.path, 'loadBalancer.priority', 'Give this service another priority.');
     const conditions: elbv2.ListenerCondition[] = [];
     if (rule.pathPatterns?.length) conditions.push(elbv2.ListenerCondition.pathPatterns(rule.pathPatterns));
     if (rule.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(rule.hostHeaders));
@@ -386,7 +410,7 @@ class SharedListener extends ServiceLoadBalancer {
     if (traffic instanceof PortTestTraffic) {
       const testListener = sharedTestListener(listener, traffic.port);
       testListener.connections.allowFrom(hooks, ec2.Port.tcp(traffic.port), 'Deployment smoke tests');
-      claimListenerRule(testListener, rule.priority, scope.node.path);
+      claimListenerRule(testListener, rule.priority, scope.node.path, 'loadBalancer.priority', 'Give this service another priority.');
       const testRule = new elbv2.ApplicationListenerRule(scope, 'TestRule', { listener: testListener, priority: rule.priority, conditions, action });
       return {
         listener,
@@ -398,6 +422,7 @@ class SharedListener extends ServiceLoadBalancer {
           listeners: [listener, testListener],
           hookSecurityGroup: hooks,
           ...routes,
+          throughNat: false,
           testBaseUrl: `http://${dns}:${traffic.port}`,
           testHeaders: {},
         },
@@ -406,11 +431,13 @@ class SharedListener extends ServiceLoadBalancer {
     const header = traffic as HeaderTestTraffic;
     const [name, value] = testHeader(header, scope);
     const testPriority = header.options.priority ?? rule.priority - 1;
-    claimListenerRule(listener, testPriority, `${scope.node.path} (test rule)`);
+    claimListenerRule(listener, testPriority, `${scope.node.path} (test rule)`, 'deployment.testTraffic.priority',
+      'Give TestTraffic.header({ priority }) a free priority below the service\'s, or move the other rule.');
     const testRule = new elbv2.ApplicationListenerRule(scope, 'TestRule', {
       listener, priority: testPriority, conditions: [...conditions, elbv2.ListenerCondition.httpHeader(name, [value])], action,
     });
-    listener.connections.allowFrom(hooks, ec2.Port.tcp(listener.port), 'Deployment smoke tests');
+    if (isInternetFacing(listener.loadBalancer)) reachPublicly(hooks, listener.port);
+    else listener.connections.allowFrom(hooks, ec2.Port.tcp(listener.port), 'Deployment smoke tests');
     return {
       listener,
       loadBalancer: listener.loadBalancer,
@@ -421,6 +448,7 @@ class SharedListener extends ServiceLoadBalancer {
         listeners: [listener],
         hookSecurityGroup: hooks,
         ...routes,
+        throughNat: isInternetFacing(listener.loadBalancer),
         testBaseUrl: `${scheme}://${dns}:${listener.port}`,
         testHeaders: { [name]: value },
       },
@@ -457,12 +485,11 @@ function sharedTestListener(listener: elbv2.ApplicationListener, port: number): 
 const usedPriorities = new WeakMap<elbv2.ApplicationListener, Map<number, string>>();
 
 /** Throw if the priority is taken on this listener. */
-function claimListenerRule(listener: elbv2.ApplicationListener, priority: number, owner: string): void {
+function claimListenerRule(listener: elbv2.ApplicationListener, priority: number, owner: string, prop: string, fix: string): void {
   const taken = usedPriorities.get(listener) ?? new Map<number, string>();
   const other = taken.get(priority);
   if (other) {
-    throw invalid(owner, 'loadBalancer.priority', priority, `${other} already uses this priority on the listener, and priorities are unique per listener`,
-      'Give this service another priority.');
+    throw invalid(owner, prop, priority, `${other} already uses this priority on the listener, and priorities are unique per listener`, fix);
   }
   taken.set(priority, owner);
   usedPriorities.set(listener, taken);

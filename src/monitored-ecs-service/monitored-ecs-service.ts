@@ -23,7 +23,7 @@ import { ec2Description } from '../private/cfn-text';
 import { newServiceCluster } from '../private/cluster';
 import { allowFromClient } from '../private/connections';
 import { ExecAudit } from '../private/exec-audit';
-import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
+import { acknowledge, explainLogGroupKey, inCompliancePacks } from '../private/nag';
 import { alarmTopicFor, routeEcsEvents, subscribeSlack } from '../private/notifications';
 import { defaultPrivateSubnets } from '../private/subnets';
 import { checkId, checkLogRetention, checkRange, checkSchedule, checkSeconds, invalid, literalSeconds, literalString } from '../private/validate';
@@ -423,20 +423,8 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       encryptionKey: props.logEncryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    if (!props.logEncryptionKey) {
-      const reason = 'Encrypted by CloudWatch Logs with service keys; pass logEncryptionKey for a customer managed key.';
-      acknowledge(this.logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted', reason));
-      suppressGuard(this.logGroup, [{ rule: 'cloudwatch_log_group_encrypted_check', reason }]);
-    } else if (Stack.of(props.logEncryptionKey) !== Stack.of(this) && Token.isUnresolved(props.logEncryptionKey.keyArn)) {
-      // A key of another stack arrives as a parameter (nested stacks) or an import. The Control
-      // Tower rule follows only references within the template, and on a bare parameter Ref the
-      // cfn-guard validator plugin of a consumer crashes; as a join it reports, and we explain.
-      (this.logGroup.node.defaultChild as logs.CfnLogGroup).addPropertyOverride('KmsKeyId', { 'Fn::Join': ['', [props.logEncryptionKey.keyArn]] });
-      suppressGuard(this.logGroup, [{
-        rule: 'cloudwatch_log_group_encrypted_check',
-        reason: 'Encrypted with the KMS key given in logEncryptionKey, from another stack; the rule only follows references within the template.',
-      }]);
-    }
+    explainLogGroupKey(this.logGroup, props.logEncryptionKey,
+      'Encrypted by CloudWatch Logs with service keys; pass logEncryptionKey for a customer managed key.');
     props.logArchive?.addLogGroup(this.logGroup);
 
     this.ownRepository = props.imageRepository ? new ImageRepository(this, 'Images', props.imageRepository) : undefined;
@@ -967,7 +955,7 @@ function scaleOnRequestsOfBoth(scaling: ecs.ScalableTaskCount, requestsPerTask: 
   cfn.addPropertyOverride(`${spec}.Metrics`, [
     stat(a, 'RequestCount', 'Sum', 'r1'), stat(b, 'RequestCount', 'Sum', 'r2'),
     stat(a, 'HealthyHostCount', 'Average', 'h1'), stat(b, 'HealthyHostCount', 'Average', 'h2'),
-    { Id: 'perTask', Expression: 'SUM([r1, r2]) / MAX([SUM([h1, h2]), 1])', Label: 'requests per healthy task', ReturnData: true },
+    { Id: 'perTask', Expression: 'SUM([r1, r2]) / SUM([h1, h2])', Label: 'requests per healthy task', ReturnData: true },
   ]);
 }
 

@@ -6,7 +6,7 @@ import {
 import { Construct } from 'constructs';
 import { ProgressiveDeploymentOptions, pathRouted } from './deployment';
 import { ProgressiveBinding } from './load-balancer';
-import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
+import { acknowledge, explainLogGroupKey, inCompliancePacks } from '../private/nag';
 import { invalid, literalString } from '../private/validate';
 
 /** The runtime the smoke-test handler is tested on. */
@@ -95,6 +95,11 @@ export function attachProgressiveDeployment(scope: Construct, service: ecs.Farga
 
 /** The checks: the given paths, or the health path, each a path the rule routes to this service. */
 function smokeChecks(scope: Construct, binding: ProgressiveBinding, options: ProgressiveDeploymentOptions, plan: SmokeTestPlan) {
+  if (binding.throughNat && plan.subnets.subnetType === ec2.SubnetType.PRIVATE_ISOLATED) {
+    throw invalid(scope.node.path, 'deployment', 'an internet-facing load balancer',
+      'the smoke-test hook runs in the tasks\' isolated subnets, which have no route to the load balancer\'s public address',
+      'Run the tasks in private subnets with NAT (vpcSubnets), or put the service behind an internal load balancer.');
+  }
   const checks = options.smokeTests?.length
     ? options.smokeTests.map((t) => ({ path: t.path, expect: t.expectedStatus ?? '200' }))
     : [{ path: plan.healthPath, expect: plan.healthyHttpCodes }];
@@ -111,11 +116,34 @@ function smokeChecks(scope: Construct, binding: ProgressiveBinding, options: Pro
   return checks;
 }
 
+/**
+ * The host the hook sends: it must be one the rule's host patterns match, or the test rule routes
+ * the request elsewhere and every deployment rolls back.
+ */
+function smokeHost(scope: Construct, binding: ProgressiveBinding, options: ProgressiveDeploymentOptions): string | undefined {
+  const patterns = binding.hostHeaders;
+  if (patterns.length === 0 || patterns.some((h) => Token.isUnresolved(h))) return options.smokeTestHost;
+  const host = options.smokeTestHost ?? patterns.find((h) => !/[*?]/.test(h));
+  if (host === undefined) {
+    throw invalid(scope.node.path, 'deployment.smokeTestHost', undefined, `the service is routed by host (${patterns.join(', ')}), and a wildcard names no host to test`,
+      `Give smokeTestHost, a name ${patterns[0]} matches.`);
+  }
+  if (!Token.isUnresolved(host) && !hostRouted(host, patterns)) {
+    throw invalid(scope.node.path, 'deployment.smokeTestHost', host, `the test rule routes only ${patterns.join(', ')} to this service`,
+      'Give a host those patterns match.');
+  }
+  return host;
+}
+
+/** ALB host conditions: case-insensitive, `*` any characters, `?` one. */
+function hostRouted(host: string, patterns: string[]): boolean {
+  return patterns.some((p) => new RegExp('^' + p.split('').map((c) => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('') + '$', 'i').test(host));
+}
+
 function smokeTestFunction(scope: Construct, binding: ProgressiveBinding, options: ProgressiveDeploymentOptions,
   plan: SmokeTestPlan): lambda.Function {
   const checks = smokeChecks(scope, binding, options, plan);
-  const firstHost = binding.hostHeaders.find((h) => !Token.isUnresolved(h) && !/[*?]/.test(h));
-  const host = options.smokeTestHost ?? firstHost;
+  const host = smokeHost(scope, binding, options);
   const logGroup = new logs.LogGroup(scope, 'DeploymentHookLogs', {
     retention: logs.RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -156,7 +184,7 @@ function smokeTestFunction(scope: Construct, binding: ProgressiveBinding, option
     securityGroups: [binding.hookSecurityGroup],
     description: `Smoke-tests a new revision of ${scope.node.path} through the test listener rule`,
     environment: {
-      SMOKE_TEST: Stack.of(scope).toJsonString({ baseUrl: binding.testBaseUrl, headers: binding.testHeaders, host, checks }),
+      SMOKE_TEST: Stack.of(scope).toJsonString({ baseUrl: binding.testBaseUrl, headers: binding.testHeaders, host, checks, ca: options.smokeTestCa }),
     },
   });
   fn.node.addDependency(policy);
@@ -166,10 +194,6 @@ function smokeTestFunction(scope: Construct, binding: ProgressiveBinding, option
     ...inCompliancePacks('LambdaConcurrency', `${hookReason}; reserved concurrency would only add a quota to manage.`, ['NIST.800.53.R5', 'HIPAA.Security']),
     ...inCompliancePacks('LambdaDLQ', `${hookReason}; there is no asynchronous event to queue.`, ['NIST.800.53.R5', 'HIPAA.Security']),
   ]);
-  if (!plan.logEncryptionKey) {
-    const logReason = 'Smoke test results (paths, statuses, timings) only; CloudWatch Logs encrypts them with service keys.';
-    acknowledge(logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted', logReason));
-    suppressGuard(logGroup, [{ rule: 'cloudwatch_log_group_encrypted_check', reason: logReason }]);
-  }
+  explainLogGroupKey(logGroup, plan.logEncryptionKey, 'Smoke test results (paths, statuses, timings) only; CloudWatch Logs encrypts them with service keys.');
   return fn;
 }

@@ -1,4 +1,4 @@
-import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token, Validations, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** A rule-pack finding that a construct means to have, and why. */
@@ -114,4 +114,23 @@ export function nagResourceText(scope: IConstruct, value: string): string {
     return JSON.stringify(v);
   };
   return text(Stack.of(scope).resolve(value));
+}
+
+/**
+ * A log group's encryption as the packs and cfn-guard read it: with service keys it is explained;
+ * with a key of another stack (a nested stack's parameter, an import) the Control Tower rule
+ * cannot follow the reference, and on a bare parameter Ref a consumer's cfn-guard plugin
+ * crashes, so the ARN is written as a join and explained.
+ */
+export function explainLogGroupKey(logGroup: logs.LogGroup, key: kms.IKey | undefined, withoutKey: string): void {
+  if (!key) {
+    acknowledge(logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted', withoutKey));
+    suppressGuard(logGroup, [{ rule: 'cloudwatch_log_group_encrypted_check', reason: withoutKey }]);
+  } else if (Stack.of(key) !== Stack.of(logGroup) && Token.isUnresolved(key.keyArn)) {
+    (logGroup.node.defaultChild as logs.CfnLogGroup).addPropertyOverride('KmsKeyId', { 'Fn::Join': ['', [key.keyArn]] });
+    suppressGuard(logGroup, [{
+      rule: 'cloudwatch_log_group_encrypted_check',
+      reason: 'Encrypted with the KMS key given in logEncryptionKey, from another stack; the rule only follows references within the template.',
+    }]);
+  }
 }
