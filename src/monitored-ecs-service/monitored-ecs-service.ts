@@ -542,6 +542,9 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
           healthPath: hc.path ?? '/', healthyHttpCodes: hc.healthyHttpCodes ?? '200-399', subnets, vpc, logEncryptionKey: props.logEncryptionKey,
         }, containerPort);
       this.progressive = { ...resources, testRule: binding.progressive.testRule, productionRule: binding.progressive.productionRule };
+      // Newer aws-cdk-lib asks every service for a circuit breaker; the API keeps it to rolling updates.
+      Annotations.of(this.service).acknowledgeWarning('@aws-cdk/aws-ecs:shouldUseCircuitBreaker',
+        'Blue/green, canary and linear deployments roll back on the deployment alarms and the smoke-test hook; the circuit breaker is for rolling updates.');
       this.targetGroup.addTarget(target);
     } else {
       this.targetGroup.addTarget(this.service.loadBalancerTarget({ containerName: 'app', containerPort }));
