@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack, StackProps, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { LogArchiveBucket, LogArchiveBucketProps, LogArchiveEncryption } from '../src';
+import { CloudFrontLogFormat, LogArchiveBucket, LogArchiveBucketProps, LogArchiveEncryption } from '../src';
 
 /** Build into a stack of a fresh app, synthesize it to a temporary folder, and return the template's path. */
 export function synthesizedTemplate(build: (stack: Stack) => void): string {
@@ -27,7 +27,7 @@ export function smallVpc(stack: Stack): ec2.Vpc {
   });
 }
 
-/** Every SSE-S3 source wired into one archive: ALB, CloudFront, VPC flow logs, S3 access logs, CloudWatch Logs. */
+/** Every SSE-S3 source wired into one archive: ALB, CloudFront (legacy logging), VPC flow logs, S3 access logs, CloudWatch Logs. */
 export function everythingOn(stack: Stack, props: LogArchiveBucketProps = {}) {
   const archive = new LogArchiveBucket(stack, 'Archive', props);
   const vpc = smallVpc(stack);
@@ -39,7 +39,7 @@ export function everythingOn(stack: Stack, props: LogArchiveBucketProps = {}) {
   const distribution = new cloudfront.Distribution(stack, 'Web', {
     defaultBehavior: { origin: origins.S3BucketOrigin.withOriginAccessControl(site) },
   });
-  archive.addCloudFrontDistribution(distribution);
+  archive.addCloudFrontDistribution(distribution, { format: CloudFrontLogFormat.LEGACY });
   const appLogs = new logs.LogGroup(stack, 'AppLogs', { retention: logs.RetentionDays.ONE_YEAR });
   archive.addLogGroup(appLogs);
   return { archive, vpc, alb, site, distribution, appLogs };

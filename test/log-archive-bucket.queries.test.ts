@@ -34,7 +34,7 @@ describe('Athena and Glue', () => {
   test('tables use partition projection for ALB (day), CloudFront (distribution), VPC flow and CloudWatch logs (year/month/day)', () => {
     const tables = Object.values(template.findResources('AWS::Glue::Table')).map((t: any) => t.Properties.TableInput);
     const byName = Object.fromEntries(tables.map((t) => [t.Name, t]));
-    expect(Object.keys(byName).sort()).toEqual(['alb_access_logs', 'alb_connection_logs', 'alb_health_check_logs', 'cloudfront_logs', 'cloudwatch_logs', 'vpc_flow_logs']);
+    expect(Object.keys(byName).sort()).toEqual(['alb_access_logs', 'alb_connection_logs', 'alb_health_check_logs', 'cloudfront_logs', 'cloudfront_logs_v2', 'cloudwatch_logs', 'vpc_flow_logs']);
     for (const [name, folder] of [['alb_connection_logs', 'alb-connections'], ['alb_health_check_logs', 'alb-health-checks']]) {
       expect(byName[name].Parameters['projection.day.format']).toBe('yyyy/MM/dd');
       expect(JSON.stringify(byName[name].StorageDescriptor.Location)).toContain(`/${folder}/AWSLogs/`);

@@ -1,6 +1,6 @@
 import { App, Stack, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_elasticloadbalancingv2 as elbv2, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { LogArchiveBucket, LogArchiveEncryption } from '../src';
+import { CloudFrontLogFormat, LogArchiveBucket, LogArchiveEncryption } from '../src';
 import { archiveBucket, bucketPolicyStatements, everythingOn, kmsWithObjectLock, newStack, smallVpc } from './fixtures';
 
 
@@ -124,9 +124,87 @@ describe('CloudFront standard logs', () => {
     const stack = newStack();
     const archive = new LogArchiveBucket(stack, 'Archive');
     const origin = new origins.HttpOrigin('example.com');
-    archive.addCloudFrontDistribution(new cloudfront.Distribution(stack, 'A', { defaultBehavior: { origin } }), { name: 'site' });
-    expect(() => archive.addCloudFrontDistribution(new cloudfront.Distribution(stack, 'B', { defaultBehavior: { origin } }), { name: 'site' }))
+    const format = CloudFrontLogFormat.LEGACY;
+    archive.addCloudFrontDistribution(new cloudfront.Distribution(stack, 'A', { defaultBehavior: { origin } }), { name: 'site', format });
+    expect(() => archive.addCloudFrontDistribution(new cloudfront.Distribution(stack, 'B', { defaultBehavior: { origin } }), { name: 'site', format }))
       .toThrow(/options.name "site" is invalid: another distribution already logs under cloudfront\/site\//);
+  });
+});
+
+describe('CloudFront standard logging v2 (the default)', () => {
+  const virginia = () => newStack({ env: { account: '111111111111', region: 'us-east-1' } });
+  const origin = new origins.HttpOrigin('example.com');
+
+  test('a delivery source, a Parquet destination under cloudfront-parquet/<name>/ and a delivery with Hive-compatible hourly folders', () => {
+    const stack = virginia();
+    const archive = new LogArchiveBucket(stack, 'Archive');
+    const prefix = archive.addCloudFrontDistribution(new cloudfront.Distribution(stack, 'Web', { defaultBehavior: { origin } }));
+    expect(prefix).toBe('cloudfront-parquet/web/');
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Logs::DeliverySource', {
+      LogType: 'ACCESS_LOGS',
+      ResourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::111111111111:distribution/', { Ref: Match.stringLikeRegexp('^Web') }]] },
+    });
+    // The prefix is in the destination ARN: with a suffix alone CloudFormation prepends AWSLogs/<account>/CloudFront/ on create.
+    t.hasResourceProperties('AWS::Logs::DeliveryDestination', {
+      OutputFormat: 'parquet',
+      DestinationResourceArn: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^ArchiveBucket'), 'Arn'] }, '/cloudfront-parquet/web']] },
+    });
+    t.hasResourceProperties('AWS::Logs::Delivery', {
+      DeliverySourceName: { Ref: Match.stringLikeRegexp('Source') },
+      DeliveryDestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Destination'), 'Arn'] },
+      S3SuffixPath: '{yyyy}/{MM}/{dd}/{HH}',
+      S3EnableHiveCompatiblePath: true,
+    });
+    // No ACLs: the legacy switch to BucketOwnerPreferred does not happen.
+    expect(archiveBucket(t).props.OwnershipControls.Rules[0].ObjectOwnership).toBe('BucketOwnerEnforced');
+    expect(JSON.stringify(t.findResources('AWS::CloudFront::Distribution'))).not.toContain('"Logging"');
+    t.hasResourceProperties('AWS::Athena::NamedQuery', { Name: 'cloudfront-web-top-errors', QueryString: Match.stringLikeRegexp("FROM cloudfront_logs_v2 WHERE distribution = 'web'") });
+  });
+
+  test('AWS constraint: the bucket policy admits CloudWatch Logs delivery from us-east-1 delivery sources only, under the prefix', () => {
+    const stack = newStack({ env: { account: '111111111111', region: 'eu-west-1' } });
+    const archive = new LogArchiveBucket(stack, 'Archive');
+    const edge = new Stack(stack.node.root as App, 'Edge', { env: { account: '111111111111', region: 'us-east-1' }, crossRegionReferences: true });
+    archive.addCloudFrontDistribution(new cloudfront.Distribution(stack, 'Web', { defaultBehavior: { origin } }), { deliveryScope: edge });
+    const statements = bucketPolicyStatements(Template.fromStack(stack), archiveBucket(Template.fromStack(stack)).id);
+    const delivery = statements.find((s: any) => JSON.stringify(s.Resource).includes('cloudfront-parquet'));
+    expect(delivery).toMatchObject({
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: 's3:PutObject',
+      Condition: {
+        StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': '111111111111' },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:111111111111:delivery-source:*']] } },
+      },
+    });
+    expect(JSON.stringify(delivery.Resource)).toContain('/cloudfront-parquet/web/*');
+    // The delivery is in us-east-1 (the edge stack), none beside the distribution in eu-west-1.
+    Template.fromStack(edge).resourceCountIs('AWS::Logs::Delivery', 1);
+    Template.fromStack(stack).resourceCountIs('AWS::Logs::Delivery', 0);
+  });
+
+  test('AWS constraint: CloudWatch Logs takes CloudFront deliveries in us-east-1 only', () => {
+    const stack = newStack({ env: { region: 'eu-west-1' } });
+    const archive = new LogArchiveBucket(stack, 'Archive');
+    expect(() => archive.addCloudFrontDistribution(new cloudfront.Distribution(stack, 'Web', { defaultBehavior: { origin } })))
+      .toThrow(/us-east-1 only, and the distribution is in eu-west-1.*deliveryScope.*CloudFrontLogFormat.LEGACY/);
+    const agnostic = newStack();
+    expect(() => new LogArchiveBucket(agnostic, 'Archive').addCloudFrontDistribution(new cloudfront.Distribution(agnostic, 'Web', { defaultBehavior: { origin } })))
+      .toThrow(/a stack without a Region/);
+  });
+
+  test('the Parquet table: the default fields as strings, partitions distribution/year/month/day/hour projected over the Hive folders', () => {
+    const stack = virginia();
+    new LogArchiveBucket(stack, 'Archive');
+    const table = Object.values(Template.fromStack(stack).findResources('AWS::Glue::Table'))
+      .map((r: any) => r.Properties.TableInput).find((i: any) => i.Name === 'cloudfront_logs_v2');
+    expect(table.PartitionKeys.map((k: any) => k.Name)).toEqual(['distribution', 'year', 'month', 'day', 'hour']);
+    expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+    expect(table.StorageDescriptor.Columns).toHaveLength(35);
+    expect(table.StorageDescriptor.Columns.every((c: any) => c.Type === 'string')).toBe(true);
+    expect(table.StorageDescriptor.Columns.map((c: any) => c.Name)).toEqual(expect.arrayContaining(['cs_uri_stem', 'sc_status', 'cs_referer', 'c_country']));
+    expect(table.Parameters).toMatchObject({ 'projection.distribution.type': 'injected', 'projection.hour.range': '0,23', 'projection.hour.digits': '2' });
+    expect(JSON.stringify(table.Parameters['storage.location.template'])).toContain('/cloudfront-parquet/${distribution}/year=${year}/month=${month}/day=${day}/hour=${hour}/');
   });
 });
 

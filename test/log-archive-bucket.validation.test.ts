@@ -89,7 +89,7 @@ describe('LogArchiveBucket props that cannot apply together, and log sources', (
     ['a slash', 'shop/site', 'shop-site', /options.name "shop\/site" is invalid/],
   ])('a CloudFront log name with %s fails', (_rule, bad, good, message) => {
     const withName = (name: string) => () => {
-      const stack = newStack();
+      const stack = newStack({ env: { region: 'us-east-1' } });
       const archive = new LogArchiveBucket(stack, 'Logs');
       const site = new s3.Bucket(stack, 'Site');
       archive.addCloudFrontDistribution(new cloudfront.Distribution(stack, 'D', { defaultBehavior: { origin: origins.S3BucketOrigin.withOriginAccessControl(site) } }), { name });

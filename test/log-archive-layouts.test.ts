@@ -104,9 +104,8 @@ describe('two systems on one archive', () => {
     template.hasResourceProperties('AWS::EC2::FlowLog', {
       LogDestination: { 'Fn::Join': ['', [Match.anyValue(), `/${name}/vpc-flow-logs`]] },
     });
-    template.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: { Logging: { Prefix: Match.stringLikeRegexp(`^${name}/cloudfront/`) } },
-    });
+    // CloudFront logs v2: the delivery's destination is the share's folder.
+    expect(JSON.stringify(template.findResources('AWS::Logs::DeliveryDestination'))).toContain(`/${name}/cloudfront-parquet/${name}"`);
     template.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: { LogFilePrefix: Match.stringLikeRegexp(`^${name}/s3-access-logs/`) },
     });
@@ -179,7 +178,12 @@ describe('an archive in a logging account', () => {
     expect(bucketAccess.Action).toEqual(['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads']);
     // No ACL rights for another account: it could rewrite the whole archive's ACL.
     expect(JSON.stringify(statements)).not.toMatch(/s3:(Get|Put)BucketAcl"[^}]*222222222222:root/);
-    // ...and the archive keeps bucket-owner-enforced ownership: no CloudFront source writes to it.
+    // The workload's CloudFront logs v2 come from its us-east-1 delivery sources, into the share's folder only.
+    const cloudFront = statements.find((s: any) => s.Principal?.Service === 'delivery.logs.amazonaws.com' && JSON.stringify(s.Resource).includes('cloudfront-parquet'));
+    expect(cloudFront.Condition.StringEquals['aws:SourceAccount']).toBe(WORKLOAD);
+    expect(JSON.stringify(cloudFront.Resource)).toContain('/shop/cloudfront-parquet/*');
+    expect(JSON.stringify(cloudFront.Condition.ArnLike)).toContain(`:logs:us-east-1:${WORKLOAD}:delivery-source:*`);
+    // ...and the archive keeps bucket-owner-enforced ownership: CloudFront logs v2 need no ACLs.
     owner.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'central-logs-111111111111', OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
   });
 
@@ -229,7 +233,7 @@ describe('an archive in a logging account', () => {
     return { stack, accessLogs };
   };
 
-  test('the workload imports its share: every source writes to the central bucket under shop/, but the two AWS keeps in an account', () => {
+  test('the workload imports its share: every source writes to the central bucket under shop/, but S3 access logs stay in the account', () => {
     const { stack, accessLogs } = workloadApp();
     const central = LogArchiveBucket.fromArchiveAttributes(stack, 'Central', {
       bucketName: 'central-logs-111111111111', account: LOGS, logPrefix: 'shop/', localLogsBucket: accessLogs,
@@ -242,11 +246,9 @@ describe('an archive in a logging account', () => {
         { Key: 'access_logs.s3.prefix', Value: 'shop/alb' },
       ]),
     });
-    // CloudFront's standard logs need FULL_CONTROL in the bucket ACL: they go to the workload's bucket, switched to ACLs.
-    t.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: { Logging: { Bucket: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AccessLogs'), 'RegionalDomainName'] }, Prefix: 'shop/cloudfront/shop/' } },
-    });
-    t.hasResourceProperties('AWS::S3::Bucket', { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] } });
+    // CloudFront logs v2 cross accounts without ACLs: delivered to the central bucket (its addSystem({ account }) admits them).
+    expect(JSON.stringify(t.findResources('AWS::Logs::DeliveryDestination'))).toContain('central-logs-111111111111/shop/cloudfront-parquet/shop"');
+    expect(JSON.stringify(t.findResources('AWS::S3::Bucket'))).not.toContain('BucketOwnerPreferred');
     // Firehose runs in the workload account and writes across.
     t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
       ExtendedS3DestinationConfiguration: {

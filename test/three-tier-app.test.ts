@@ -20,8 +20,9 @@ describe('log archive', () => {
         { Key: 'access_logs.s3.bucket', Value: { Ref: archive } },
       ]),
     });
-    production.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: { Logging: { Bucket: { 'Fn::GetAtt': [archive, 'RegionalDomainName'] }, Prefix: Match.anyValue() } },
+    // CloudFront logs v2 (Parquet) into the archive; in us-east-1 the delivery sits beside the distribution.
+    production.hasResourceProperties('AWS::Logs::DeliveryDestination', {
+      OutputFormat: 'parquet', DestinationResourceArn: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [archive, 'Arn'] }, Match.stringLikeRegexp('^/cloudfront-parquet/')]] },
     });
     production.hasResourceProperties('AWS::EC2::FlowLog', { LogDestination: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [archive, 'Arn'] }])]) }) });
     production.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { DestinationBucketName: { Ref: accessLogs }, LogFilePrefix: Match.anyValue() } });
@@ -216,9 +217,9 @@ describe('two systems on one log archive', () => {
   test('each system logs CloudFront under its own folder, named after the system', () => {
     const { shop, blog, template } = built;
     expect([shop.webTier.cloudFrontLogName, blog.webTier.cloudFrontLogName]).toEqual(['shop', 'blog']);
-    const prefixes = Object.values<any>(template.findResources('AWS::CloudFront::Distribution'))
-      .map((d) => d.Properties.DistributionConfig.Logging.Prefix).sort();
-    expect(prefixes).toEqual(['cloudfront/blog/', 'cloudfront/shop/']);
+    const prefixes = Object.values<any>(template.findResources('AWS::Logs::DeliveryDestination'))
+      .map((d) => d.Properties.DestinationResourceArn['Fn::Join'][1][1]).sort();
+    expect(prefixes).toEqual(['/cloudfront-parquet/blog', '/cloudfront-parquet/shop']);
   });
 
   test('both stay queryable: a saved query per system filters on its partition', () => {

@@ -3,7 +3,7 @@ import { App, RemovalPolicy, Stack, aws_certificatemanager as acm, aws_elasticlo
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { appVpc } from './fixtures';
 import { ACCOUNT, SITE, image, itemsService, resourcesOf, seoulApp, virginiaApp, zone } from './three-tier-app.fixtures';
-import { EdgeWebAcl, LogArchiveBucket, ThreeTierApp, ThreeTierEdgeStack, WebTier } from '../src';
+import { CloudFrontLogFormat, EdgeWebAcl, LogArchiveBucket, ThreeTierApp, ThreeTierEdgeStack, WebTier } from '../src';
 import { SPA_REWRITE_CODE } from '../src/three-tier-app/web-tier';
 
 describe('WebTier alone', () => {
@@ -37,9 +37,11 @@ describe('WebTier alone', () => {
     expect(alone.resolve(web.url)).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/Distribution/), 'DomainName'] }]] });
   });
 
-  test('CloudFront logs and the site bucket\'s access logs go to the archive', () => {
-    expect(distribution().Logging).toEqual({
-      Bucket: { 'Fn::GetAtt': [archive, 'RegionalDomainName'] }, Prefix: `cloudfront/${web.cloudFrontLogName}/`, IncludeCookies: false,
+  test('CloudFront logs (v2, Parquet) and the site bucket\'s access logs go to the archive', () => {
+    expect(distribution().Logging).toBeUndefined();
+    expect(web.cloudFrontLogFormat).toBe(CloudFrontLogFormat.PARQUET);
+    t.hasResourceProperties('AWS::Logs::DeliveryDestination', {
+      DestinationResourceArn: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [archive, 'Arn'] }, `/cloudfront-parquet/${web.cloudFrontLogName}`]] },
     });
     expect(site.Properties.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: archive });
   });
@@ -53,6 +55,41 @@ describe('WebTier alone', () => {
     expect(ingress).toEqual([expect.objectContaining({
       IpProtocol: 'tcp', FromPort: 80, ToPort: 80, SourcePrefixListId: { 'Fn::GetAtt': [expect.stringMatching(/CloudFrontPrefixList/), 'PrefixLists.0.PrefixListId'] },
     })]);
+  });
+});
+
+describe('CloudFront logs v2 of a system outside us-east-1', () => {
+  test('a us-east-1 stack of its own, after the system, holds the delivery; the system keeps the archive, its policy and the table', () => {
+    const { stack, system } = seoulApp();
+    const assembly = (stack.node.root as App).synth();
+    const logsStack = assembly.getStackByName(`${stack.node.id}CloudFrontLogs`);
+    expect(logsStack.environment.region).toBe('us-east-1');
+    expect(logsStack.dependencies.map((d) => d.id)).toContain(stack.artifactId);
+    const logs = Template.fromJSON(logsStack.template);
+    logs.resourceCountIs('AWS::Logs::DeliverySource', 1);
+    logs.resourceCountIs('AWS::Logs::DeliveryDestination', 1);
+    logs.hasResourceProperties('AWS::Logs::Delivery', { S3SuffixPath: '{yyyy}/{MM}/{dd}/{HH}', S3EnableHiveCompatiblePath: true });
+    // The distribution id and the bucket arrive through CDK's cross-region reader, not as literals.
+    expect(JSON.stringify(logs.toJSON())).toContain('Custom::CrossRegionExportReader');
+    const seoul = Template.fromStack(stack);
+    seoul.resourceCountIs('AWS::Logs::Delivery', 0);
+    expect(JSON.stringify(seoul.findResources('AWS::S3::BucketPolicy'))).toContain(':logs:us-east-1:');
+    expect(JSON.stringify(seoul.findResources('AWS::Glue::Table'))).toContain('cloudfront_logs_v2');
+    expect(system.webTier.cloudFrontLogFormat).toBe(CloudFrontLogFormat.PARQUET);
+  });
+
+  test('legacy logging stays available: no extra stack, DistributionConfig.Logging set, the bucket on ACLs', () => {
+    const { stack } = seoulApp({ cloudFrontLogFormat: CloudFrontLogFormat.LEGACY });
+    const assembly = (stack.node.root as App).synth();
+    expect(assembly.stacks.map((s) => s.stackName)).not.toContain(`${stack.node.id}CloudFrontLogs`);
+    const t = Template.fromStack(stack);
+    expect(JSON.stringify(t.findResources('AWS::CloudFront::Distribution'))).toContain('"Logging"');
+    t.hasResourceProperties('AWS::S3::Bucket', { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] } });
+  });
+
+  test('an env-agnostic system cannot reference its distribution from us-east-1: synth says how out', () => {
+    expect(() => new ThreeTierApp(new Stack(new App(), 'Agnostic'), 'App', { services: [itemsService], wafEnabled: false }))
+      .toThrow(/no fixed Region.*CloudFrontLogFormat.LEGACY/);
   });
 });
 

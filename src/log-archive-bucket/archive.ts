@@ -4,20 +4,50 @@ import {
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
+/** Which CloudFront standard logging delivers a distribution's logs into the archive. */
+export enum CloudFrontLogFormat {
+  /**
+   * Standard logging v2: CloudWatch Logs delivery (`AWS::Logs::DeliverySource`, `DeliveryDestination`,
+   * `Delivery`, all in us-east-1) writes Parquet under `cloudfront-parquet/<name>/` with Hive-compatible
+   * hourly partitions (`year=/month=/day=/hour=`); Glue table `cloudfront_logs_v2`. No bucket ACLs.
+   */
+  PARQUET = 'parquet',
+  /**
+   * Legacy standard logging (`DistributionConfig.Logging`): gzip'd text under `cloudfront/<name>/`,
+   * Glue table `cloudfront_logs`. The bucket is switched to ACLs (`BucketOwnerPreferred`). For tools
+   * that check only the distribution's own logging setting.
+   */
+  LEGACY = 'legacy',
+}
+
 /** Options for `addCloudFrontDistribution`. */
 export interface CloudFrontLogOptions {
   /**
-   * Folder under `cloudfront/` for this distribution; also the value of the `distribution`
-   * partition in the `cloudfront_logs` table.
+   * Folder of this distribution (`cloudfront-parquet/<name>/` or `cloudfront/<name>/`); also the
+   * value of the `distribution` partition of the table.
    * @default - the distribution's construct id, lower-cased
    */
   readonly name?: string;
 
   /**
-   * Include cookies in the logs.
+   * Include cookies in the logs (legacy logging; v2 delivers the default field set, without cookies).
    * @default false
    */
   readonly includeCookies?: boolean;
+
+  /**
+   * Standard logging v2 (Parquet) or legacy.
+   * @default CloudFrontLogFormat.PARQUET
+   */
+  readonly format?: CloudFrontLogFormat;
+
+  /**
+   * Where the v2 delivery resources go: a construct in a us-east-1 stack that deploys after the
+   * distribution's (CloudWatch Logs takes CloudFront deliveries in us-east-1 only); give that stack
+   * `crossRegionReferences: true`. `ThreeTierApp` makes one (`<system stack id>CloudFrontLogs`).
+   * @default - beside the distribution, whose stack must then be in us-east-1
+   */
+  readonly deliveryScope?: IConstruct;
 }
 
 /** Options for `addVpcFlowLogs`. */
@@ -68,7 +98,7 @@ export interface ILogArchive extends IConstruct {
 
   /** Send an Application Load Balancer's access logs to `<logPrefix>alb/`. */
   addApplicationLoadBalancer(loadBalancer: elbv2.ApplicationLoadBalancer): void;
-  /** Send a CloudFront distribution's standard logs to `<logPrefix>cloudfront/<name>/`; returns the key prefix. */
+  /** Send a CloudFront distribution's standard logs (v2 Parquet, or legacy) to the archive; returns the key prefix. */
   addCloudFrontDistribution(distribution: cloudfront.Distribution, options?: CloudFrontLogOptions): string;
   /** Create a VPC flow log delivered to `<logPrefix>vpc-flow-logs/`. */
   addVpcFlowLogs(vpc: ec2.IVpc, options?: VpcFlowLogOptions): ec2.FlowLog;

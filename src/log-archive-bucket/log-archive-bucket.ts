@@ -6,12 +6,12 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
-  CloudFrontLogOptions, ILogArchive, LogArchiveAttributes, LogArchiveSystemOptions, LogGroupArchiveOptions, VpcFlowLogOptions,
+  CloudFrontLogFormat, CloudFrontLogOptions, ILogArchive, LogArchiveAttributes, LogArchiveSystemOptions, LogGroupArchiveOptions, VpcFlowLogOptions,
 } from './archive';
 import { ARCHIVE_DEFAULTS } from './defaults';
 import { albLogWriterPrincipals } from './elb-principal';
 import { LogLayout, cloudFrontErrorsSql, createLogQueries, glueName } from './queries';
-import { ArchiveWriter, PREFIXES, enableServerAccessLogs } from './writer';
+import { ArchiveWriter, PREFIXES, allowCloudFrontDelivery, enableServerAccessLogs } from './writer';
 import { SECURE_BUCKET } from '../private/buckets';
 import { allowCloudWatchLogs, limitGrantsToAwsServices } from '../private/kms';
 import { acknowledge, inCompliancePacks, suppressGuard } from '../private/nag';
@@ -200,8 +200,10 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
   public readonly database: glue.CfnDatabase;
   /** Glue table `alb_access_logs`. */
   public readonly albTable: glue.CfnTable;
-  /** Glue table `cloudfront_logs` (partition `distribution`). */
+  /** Glue table `cloudfront_logs`: legacy standard logs (partition `distribution`). */
   public readonly cloudFrontTable: glue.CfnTable;
+  /** Glue table `cloudfront_logs_v2`: standard logging v2, Parquet (partitions `distribution`, `year`, `month`, `day`, `hour`). */
+  public readonly cloudFrontV2Table: glue.CfnTable;
   /** Glue table `vpc_flow_logs` (partitions `year`, `month`, `day`). */
   public readonly vpcFlowLogsTable: glue.CfnTable;
   /**
@@ -222,6 +224,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
   private readonly writer: ArchiveWriter;
   private readonly albPrefixesAllowed = new Set<string>();
   private readonly logDeliveryAllowed = new Set<string>();
+  private readonly cloudFrontDeliveryAllowed = new Set<string>();
   private cloudFrontAllowed = false;
   private albWriterPrincipals?: iam.IPrincipal;
   private readonly bucketNameLiteral?: string;
@@ -366,19 +369,20 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
     this.databaseLiteralName = queries.databaseName;
     this.albTable = queries.albTable;
     this.cloudFrontTable = queries.cloudFrontTable;
+    this.cloudFrontV2Table = queries.cloudFrontV2Table;
     this.vpcFlowLogsTable = queries.vpcFlowLogsTable;
     this.cloudWatchLogsTable = queries.cloudWatchLogsTable;
     this.workGroup = queries.workGroup;
     // A workgroup that has run queries cannot be deleted unless CloudFormation may empty it.
     if (removalPolicy === RemovalPolicy.DESTROY) this.workGroup.recursiveDeleteOption = true;
     this.namedQueries = queries.namedQueries;
-    this.writer = this._writer(this, '', (name) => {
+    this.writer = this._writer(this, '', (name, format) => {
       this.namedQueries.push(new athena.CfnNamedQuery(this, `QueryCloudFrontErrors-${name}`, {
         name: `cloudfront-${name}-top-errors`,
         description: `URIs of ${name} answering most 4xx/5xx at the edge since yesterday`,
         database: this.database.ref,
         workGroup: this.workGroup.ref,
-        queryString: cloudFrontErrorsSql(name),
+        queryString: cloudFrontErrorsSql(name, format),
       }));
     });
   }
@@ -498,7 +502,7 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
   }
 
   /** @internal */
-  public _writer(host: Construct, prefix: string, onCloudFront?: (name: string) => void): ArchiveWriter {
+  public _writer(host: Construct, prefix: string, onCloudFront?: (name: string, format: CloudFrontLogFormat) => void): ArchiveWriter {
     return new ArchiveWriter(host, {
       bucket: this.bucket,
       prefix,
@@ -529,6 +533,8 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
       resources: ALB_LOG_PREFIXES.map((p) => this.bucket.arnForObjects(`${prefix}${p}/AWSLogs/${account}/*`)),
     }));
     this.allowDelivery(`${prefix}${PREFIXES.vpcFlowLogs}/AWSLogs/aws-account-id=${account}/*`, account);
+    // CloudFront logs v2 of that account's distributions (its us-east-1 delivery sources).
+    allowCloudFrontDelivery(this.bucket, `${prefix}${PREFIXES.cloudFrontParquet}/*`, account);
     // S3 delivers server access logs only within an account: this lets an import of this account in.
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: `AllowAccessLogs${sid}`,
@@ -617,6 +623,13 @@ export class LogArchiveBucket extends Construct implements ILogArchive {
     cfnBucket.ownershipControls = { rules: [{ objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED }] };
   }
 
+  /** @internal (ArchiveOwner) Bucket policy for CloudWatch Logs' CloudFront delivery (us-east-1 sources) on one key pattern. */
+  public _allowCloudFrontDelivery(keyPattern: string): void {
+    if (this.cloudFrontDeliveryAllowed.has(keyPattern)) return;
+    this.cloudFrontDeliveryAllowed.add(keyPattern);
+    allowCloudFrontDelivery(this.bucket, keyPattern, Stack.of(this).account);
+  }
+
   /** @internal (ArchiveOwner) Bucket policy for `delivery.logs.amazonaws.com` (VPC flow logs) on one key pattern. */
   public _allowLogDelivery(keyPattern: string): void {
     this.allowDelivery(keyPattern, Aws.ACCOUNT_ID);
@@ -658,6 +671,7 @@ function layoutUnder(prefix: string): LogLayout {
     albConnectionsPrefix: `${prefix}${PREFIXES.albConnections}`,
     albHealthChecksPrefix: `${prefix}${PREFIXES.albHealthChecks}`,
     cloudFrontPrefix: `${prefix}${PREFIXES.cloudFront}`,
+    cloudFrontParquetPrefix: `${prefix}${PREFIXES.cloudFrontParquet}`,
     vpcFlowLogsPrefix: `${prefix}${PREFIXES.vpcFlowLogs}`,
     cloudWatchLogsPrefix: `${prefix}${PREFIXES.cloudWatchLogs}`,
   };
@@ -734,13 +748,13 @@ class LogArchiveSystem extends ArchiveView implements ILogArchive {
     const queries = archive._systemQueries(this, name, options.account);
     this.glueDatabaseName = queries.database.ref;
     this.workGroupName = archive.workGroupName;
-    this.writer = archive._writer(this, this.logPrefix, (cf) => {
+    this.writer = archive._writer(this, this.logPrefix, (cf, format) => {
       new athena.CfnNamedQuery(this, `QueryCloudFrontErrors-${cf}`, {
         name: `${name}-cloudfront-${cf}-top-errors`,
         description: `URIs of ${cf} answering most 4xx/5xx at the edge since yesterday`,
         database: this.glueDatabaseName,
         workGroup: this.workGroupName,
-        queryString: cloudFrontErrorsSql(cf),
+        queryString: cloudFrontErrorsSql(cf, format),
       }).node.addDependency(queries.database);
     });
     if (options.account !== undefined) archive._allowAccount(this.logPrefix, options.account);

@@ -1,8 +1,9 @@
 import { Aws, Names, Stack, aws_athena as athena, aws_glue as glue, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { CloudFrontLogFormat } from './archive';
 import {
   ALB_COLUMNS, ALB_CONNECTION_COLUMNS, ALB_CONNECTION_REGEX, ALB_HEALTH_CHECK_COLUMNS, ALB_HEALTH_CHECK_REGEX, ALB_REGEX,
-  CLOUDFRONT_COLUMNS, VPC_FLOW_COLUMNS,
+  CLOUDFRONT_COLUMNS, CLOUDFRONT_PARQUET_COLUMNS, VPC_FLOW_COLUMNS,
 } from './table-schemas';
 import { suppressGuard } from '../private/nag';
 
@@ -15,6 +16,7 @@ export interface LogLayout {
   readonly albConnectionsPrefix: string;
   readonly albHealthChecksPrefix: string;
   readonly cloudFrontPrefix: string;
+  readonly cloudFrontParquetPrefix: string;
   readonly vpcFlowLogsPrefix: string;
   readonly cloudWatchLogsPrefix: string;
 }
@@ -27,6 +29,7 @@ export interface LogQueryResources {
   readonly albConnectionsTable: glue.CfnTable;
   readonly albHealthChecksTable: glue.CfnTable;
   readonly cloudFrontTable: glue.CfnTable;
+  readonly cloudFrontV2Table: glue.CfnTable;
   readonly vpcFlowLogsTable: glue.CfnTable;
   readonly cloudWatchLogsTable: glue.CfnTable;
   readonly workGroup: athena.CfnWorkGroup;
@@ -75,11 +78,20 @@ export function glueName(raw: string): string {
  * Glue database + tables (partition projection, so no crawler and no `MSCK REPAIR`), an Athena
  * workgroup that enforces encrypted results, and named queries for the questions asked most.
  */
-/** SQL for the edge errors of one distribution's CloudFront logs. */
-export function cloudFrontErrorsSql(distribution: string): string {
-  return `SELECT cs_uri_stem, sc_status, count(*) AS requests
+/** SQL for the edge errors of one distribution's CloudFront logs (since yesterday). */
+export function cloudFrontErrorsSql(distribution: string, format: CloudFrontLogFormat = CloudFrontLogFormat.LEGACY): string {
+  if (format === CloudFrontLogFormat.LEGACY) {
+    return `SELECT cs_uri_stem, sc_status, count(*) AS requests
 FROM cloudfront_logs WHERE distribution = '${distribution}' AND "date" >= current_date - interval '1' day
   AND sc_status >= 400
+GROUP BY 1, 2 ORDER BY requests DESC LIMIT 25;`;
+  }
+  // Every projected partition key is bound (today and yesterday), so Athena lists two days of folders.
+  const day = (d: string) => `(year = year(${d}) AND month = month(${d}) AND day = day_of_month(${d}))`;
+  return `SELECT cs_uri_stem, sc_status, count(*) AS requests
+FROM cloudfront_logs_v2 WHERE distribution = '${distribution}'
+  AND (${day('current_date')} OR ${day('current_date - interval \'1\' day')})
+  AND try_cast(sc_status AS integer) >= 400
 GROUP BY 1, 2 ORDER BY requests DESC LIMIT 25;`;
 }
 
@@ -161,6 +173,45 @@ export function createLogQueries(scope: Construct, options: LogQueryOptions): Lo
         serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
         parameters: { 'field.delim': '\t', 'serialization.format': '\t' },
       },
+    },
+  });
+
+  // CloudFront standard logging v2 (Parquet), Hive-compatible hourly folders per distribution:
+  // <prefix>/<distribution>/year=YYYY/month=MM/day=DD/hour=HH/. AWS's Athena DDL for these files
+  // reads every field as a string, with underscores for the hyphens and brackets of the field names.
+  const cloudFrontV2Location = bucketUrl(options.layout.cloudFrontParquetPrefix);
+  const cloudFrontV2Table = table('CloudFrontV2Table', {
+    name: 'cloudfront_logs_v2',
+    description: 'CloudFront standard logs v2 (Parquet); filter with WHERE distribution = \'<name>\' AND year = ... AND month = ... AND day = ...',
+    tableType: 'EXTERNAL_TABLE',
+    partitionKeys: [
+      { name: 'distribution', type: 'string' },
+      ...['year', 'month', 'day', 'hour'].map((name) => ({ name, type: 'int' })),
+    ],
+    parameters: {
+      'EXTERNAL': 'TRUE',
+      'classification': 'parquet',
+      'projection.enabled': 'true',
+      'projection.distribution.type': 'injected',
+      'projection.year.type': 'integer',
+      'projection.year.range': '2024,2100',
+      'projection.month.type': 'integer',
+      'projection.month.range': '1,12',
+      'projection.month.digits': '2',
+      'projection.day.type': 'integer',
+      'projection.day.range': '1,31',
+      'projection.day.digits': '2',
+      'projection.hour.type': 'integer',
+      'projection.hour.range': '0,23',
+      'projection.hour.digits': '2',
+      'storage.location.template': `${cloudFrontV2Location}\${distribution}/year=\${year}/month=\${month}/day=\${day}/hour=\${hour}/`,
+    },
+    storageDescriptor: {
+      columns: CLOUDFRONT_PARQUET_COLUMNS,
+      location: cloudFrontV2Location,
+      inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+      outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+      serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', parameters: { 'serialization.format': '1' } },
     },
   });
 
@@ -278,6 +329,7 @@ ORDER BY 1 DESC LIMIT 100;`),
     albConnectionsTable,
     albHealthChecksTable,
     cloudFrontTable,
+    cloudFrontV2Table,
     vpcFlowLogsTable,
     cloudWatchLogsTable,
     workGroup,

@@ -138,6 +138,17 @@ export const CLOUDFRONT_COLUMNS: glue.CfnTable.ColumnProperty[] = [
   col('sc_range_end', 'bigint'),
 ];
 
+/**
+ * CloudFront standard logging v2 in Parquet: the default field set (the 33 legacy fields plus
+ * c-country and cache-behavior-path-pattern), named as in AWS's Athena DDL for CloudFront Parquet
+ * logs and read as strings as there (Parquet columns are matched by name, case-insensitively).
+ */
+export const CLOUDFRONT_PARQUET_COLUMNS: glue.CfnTable.ColumnProperty[] = [
+  ...CLOUDFRONT_COLUMNS.map((c) => col(c.name === 'cs_referrer' ? 'cs_referer' : c.name as string, 'string')),
+  col('c_country', 'string'),
+  col('cache_behavior_path_pattern', 'string'),
+];
+
 /** VPC flow log default format (version 2), space separated, in file order (14 fields). */
 export const VPC_FLOW_COLUMNS: glue.CfnTable.ColumnProperty[] = [
   col('version', 'int'),

@@ -1,13 +1,14 @@
 import {
-  Aws, Duration, FeatureFlags, Names, RemovalPolicy, Stack, Token, TokenComparison,
+  ArnFormat, Aws, Duration, FeatureFlags, Names, RemovalPolicy, Stack, Token, TokenComparison,
   aws_cloudfront as cloudfront, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam,
   aws_kinesisfirehose as firehose, aws_kms as kms, aws_logs as logs, aws_logs_destinations as destinations, aws_s3 as s3,
   cx_api as cxapi,
 } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
-import { CloudFrontLogOptions, LogGroupArchiveOptions, VpcFlowLogOptions } from './archive';
+import { CloudFrontLogFormat, CloudFrontLogOptions, LogGroupArchiveOptions, VpcFlowLogOptions } from './archive';
 import { acknowledge, inCompliancePacks, nagResourceText, suppressGuard } from '../private/nag';
+import { stackRegion } from '../private/region';
 import { invalid } from '../private/validate';
 
 /** Key prefixes of each source, below a system's prefix. */
@@ -16,6 +17,7 @@ export const PREFIXES = {
   albConnections: 'alb-connections',
   albHealthChecks: 'alb-health-checks',
   cloudFront: 'cloudfront',
+  cloudFrontParquet: 'cloudfront-parquet',
   vpcFlowLogs: 'vpc-flow-logs',
   s3AccessLogs: 's3-access-logs',
   cloudWatchLogs: 'cloudwatch-logs',
@@ -30,6 +32,8 @@ export interface ArchiveOwner extends IConstruct {
   _allowLogDelivery(keyPattern: string): void;
   /** Switch the bucket to ACLs and the key to CloudFront's statement (standard logs). */
   _allowCloudFrontLogs(): void;
+  /** Let CloudWatch Logs' CloudFront delivery (us-east-1) of this account write under a key pattern. */
+  _allowCloudFrontDelivery(keyPattern: string): void;
 }
 
 export interface ArchiveWriterOptions {
@@ -47,7 +51,7 @@ export interface ArchiveWriterOptions {
   /** A bucket of the sending account, for the sources AWS delivers only within an account. */
   readonly localLogsBucket?: s3.IBucket;
   /** Called for each new CloudFront log folder (named queries). */
-  readonly onCloudFront?: (name: string) => void;
+  readonly onCloudFront?: (name: string, format: CloudFrontLogFormat) => void;
 }
 
 /** The top-level stack a construct deploys with (a nested stack deploys with its parent). */
@@ -124,6 +128,8 @@ export class ArchiveWriter {
         'Pass a distinct options.name, or give each system its own share of the archive (LogArchiveBucket.addSystem).');
     }
     this.cloudFrontNames.add(name);
+    const format = options.format ?? CloudFrontLogFormat.PARQUET;
+    if (format === CloudFrontLogFormat.PARQUET) return this.deliverCloudFrontLogs(distribution, name, options);
     const prefix = `${this.o.prefix}${PREFIXES.cloudFront}/${name}/`;
     // Standard logs need FULL_CONTROL in the bucket's ACL, which only the bucket's own account has.
     const target = this.localTarget(distribution, 'addCloudFrontDistribution',
@@ -145,7 +151,60 @@ export class ArchiveWriter {
       id: 'AwsSolutions-CFR3',
       reason: 'Standard logging is on: LogArchiveBucket sets DistributionConfig.Logging through an override that rule packs do not read.',
     }]);
-    this.o.onCloudFront?.(name);
+    this.o.onCloudFront?.(name, CloudFrontLogFormat.LEGACY);
+    return prefix;
+  }
+
+  /**
+   * Standard logging v2: a delivery source, destination and delivery in us-east-1, Parquet under
+   * `cloudfront-parquet/<name>/` with Hive-compatible hourly folders. The prefix is part of the
+   * destination ARN: CloudFormation puts `AWSLogs/<account>/CloudFront/` in front of a suffix
+   * otherwise, on create only (cloudformation-coverage-roadmap#2274).
+   */
+  private deliverCloudFrontLogs(distribution: cloudfront.Distribution, name: string, options: CloudFrontLogOptions): string {
+    const path = this.host.node.path;
+    const scope = options.deliveryScope ?? distribution;
+    const deliveryRegion = stackRegion(scope);
+    if (deliveryRegion !== 'us-east-1') {
+      throw invalid(path, 'addCloudFrontDistribution', distribution.node.path,
+        `CloudWatch Logs takes CloudFront log deliveries in us-east-1 only, and ${options.deliveryScope ? 'deliveryScope' : 'the distribution'} is in ${deliveryRegion ?? 'a stack without a Region'}`,
+        'Give deliveryScope, a construct in a us-east-1 stack with crossRegionReferences that deploys after the distribution\'s, or format: CloudFrontLogFormat.LEGACY.');
+    }
+    const prefix = `${this.o.prefix}${PREFIXES.cloudFrontParquet}/${name}/`;
+    // Unlike legacy logs (ACLs), delivery crosses accounts: a share's import is let in by the
+    // archive's addSystem({ account }), this app's own archive here.
+    const target = this.o.bucket;
+    this.o.owner?._allowCloudFrontDelivery(`${prefix}*`);
+    const group = new Construct(scope, `CloudFrontLogDelivery${Names.uniqueId(distribution)}`.slice(0, 200));
+    const stack = Stack.of(group);
+    const source = new logs.CfnDeliverySource(group, 'Source', {
+      name: Names.uniqueResourceName(group, { maxLength: 60, separator: '-' }),
+      logType: 'ACCESS_LOGS',
+      resourceArn: stack.formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: distribution.distributionId }),
+    });
+    const destination = new logs.CfnDeliveryDestination(group, 'Destination', {
+      name: Names.uniqueResourceName(group, { maxLength: 56, separator: '-' }) + '-dst',
+      destinationResourceArn: `${target.bucketArn}/${prefix.replace(/\/$/, '')}`,
+      outputFormat: 'parquet',
+    });
+    const delivery = new logs.CfnDelivery(group, 'Delivery', {
+      deliverySourceName: source.ref,
+      deliveryDestinationArn: destination.attrArn,
+      s3SuffixPath: '{yyyy}/{MM}/{dd}/{HH}',
+      s3EnableHiveCompatiblePath: true,
+    });
+    delivery.node.addDependency(source); // CfnResource.addDependency is deprecated in newer aws-cdk-lib
+    // Delivery checks the bucket when it is created: the policy first.
+    if (this.o.owner) group.node.addDependency(this.o.owner.bucket);
+    acknowledge(distribution, [{
+      id: 'AwsSolutions-CFR3',
+      reason: 'Standard logging v2 is on: a CloudWatch Logs delivery (AWS::Logs::Delivery, in us-east-1) sends the access logs to the archive; rule packs read only the legacy setting.',
+    }]);
+    suppressGuard(distribution, [{
+      rule: 'cloudfront_access_logs_enabled_check',
+      reason: 'Standard logging v2 delivers the access logs (AWS::Logs::DeliverySource/Delivery in us-east-1); the rule reads only the legacy DistributionConfig.Logging.',
+    }]);
+    this.o.onCloudFront?.(name, CloudFrontLogFormat.PARQUET);
     return prefix;
   }
 
@@ -364,6 +423,25 @@ export function enableServerAccessLogs(source: s3.Bucket, target: s3.IBucket, pr
     conditions: {
       ...(nameSource ? { ArnLike: { 'aws:SourceArn': source.bucketArn } } : {}),
       StringEquals: { 'aws:SourceAccount': nameSource ? Aws.ACCOUNT_ID : Stack.of(source).account },
+    },
+  }));
+}
+
+/**
+ * CloudWatch Logs' delivery of CloudFront logs writes as `delivery.logs.amazonaws.com` from
+ * us-east-1 whatever the bucket's Region: its source ARN names us-east-1 (one of the bucket's
+ * Region would silently block every write).
+ */
+export function allowCloudFrontDelivery(bucket: s3.IBucket, keyPattern: string, account: string): void {
+  const stack = Stack.of(bucket);
+  const sourceArn = stack.formatArn({ service: 'logs', region: 'us-east-1', account, resource: 'delivery-source', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  bucket.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+    actions: ['s3:PutObject'],
+    resources: [bucket.arnForObjects(keyPattern)],
+    conditions: {
+      StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': account },
+      ArnLike: { 'aws:SourceArn': sourceArn },
     },
   }));
 }

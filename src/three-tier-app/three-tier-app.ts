@@ -18,7 +18,7 @@ import { SystemAlarms, createSystemAlarms, createSystemDashboard } from './obser
 import { CostProfile } from './profile';
 import { listenerPaths } from './routes';
 import { WebDomainProps, WebTier, defaultContentSecurityPolicy } from './web-tier';
-import { ILogArchive, LogArchiveBucket } from '../log-archive-bucket';
+import { CloudFrontLogFormat, ILogArchive, LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService, ChatbotSlackChannel } from '../monitored-ecs-service';
 import { newLogGroupKey } from '../private/kms';
 import { acknowledge, inCompliancePacks } from '../private/nag';
@@ -147,6 +147,14 @@ export interface ThreeTierAppProps {
    * @default - the `WebTier` default, plus `connect-src` for Cognito when `auth` is given
    */
   readonly contentSecurityPolicy?: string;
+  /**
+   * CloudFront standard logging v2 (Parquet into `cloudfront-parquet/`, table `cloudfront_logs_v2`)
+   * or legacy (`cloudfront/`, `cloudfront_logs`). Outside us-east-1, v2 adds a us-east-1 stack
+   * `<this stack's id>CloudFrontLogs` that deploys after this one; this stack needs
+   * `crossRegionReferences: true` (a system with `edge` has it already).
+   * @default CloudFrontLogFormat.PARQUET
+   */
+  readonly cloudFrontLogFormat?: CloudFrontLogFormat;
   /**
    * The database.
    * @default DataStore.auroraPostgres()
@@ -302,6 +310,7 @@ export class ThreeTierApp extends Construct {
       wafEnabled: props.wafEnabled,
       domain: props.domain ?? edgeDomain,
       // A browser app that signs in with Cognito calls its regional endpoint.
+      cloudFrontLogFormat: props.cloudFrontLogFormat,
       contentSecurityPolicy: props.contentSecurityPolicy
         ?? (props.auth ? defaultContentSecurityPolicy([`https://cognito-idp.${Stack.of(this).region}.amazonaws.com`]) : undefined),
     });

@@ -7,7 +7,7 @@ import {
 import { Construct } from 'constructs';
 import { API_PATH_PATTERN } from './defaults';
 import { EdgeDomainProps, EdgeWebAcl } from './edge';
-import { ILogArchive } from '../log-archive-bucket';
+import { CloudFrontLogFormat, ILogArchive } from '../log-archive-bucket';
 import { SECURE_BUCKET } from '../private/buckets';
 import { foldToAscii, shortHash } from '../private/cfn-text';
 import { checkDomain } from '../private/domain';
@@ -74,6 +74,13 @@ export interface WebTierProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * CloudFront standard logging v2 (Parquet, table `cloudfront_logs_v2`) or legacy (`cloudfront_logs`).
+   * Outside us-east-1, v2's delivery resources go in a stack of their own in us-east-1,
+   * `<this stack's id>CloudFrontLogs`, which deploys after this one (`cdk deploy --all`).
+   * @default CloudFrontLogFormat.PARQUET
+   */
+  readonly cloudFrontLogFormat?: CloudFrontLogFormat;
 }
 
 /** The default Content-Security-Policy; `connectSources` adds origins the page may call (e.g. Cognito). */
@@ -130,8 +137,10 @@ export class WebTier extends Construct {
   public readonly siteDeployment?: s3deploy.BucketDeployment;
   /** The URL viewers use (`https://` + custom domain or CloudFront domain). */
   public readonly url: string;
-  /** The folder of this distribution's logs in the archive (`cloudfront/<name>/`) and its `distribution` partition value. */
+  /** The folder of this distribution's logs in the archive (`cloudfront-parquet/<name>/`, legacy `cloudfront/<name>/`) and its `distribution` partition value. */
   public readonly cloudFrontLogName: string;
+  /** How the distribution's standard logs reach the archive. */
+  public readonly cloudFrontLogFormat: CloudFrontLogFormat;
   /** The load balancer as a CloudFront origin (one VPC origin), when `apiLoadBalancer` is given. */
   public readonly apiOrigin?: cloudfront.IOrigin;
   private readonly apiPaths: string[] = [];
@@ -214,7 +223,13 @@ export class WebTier extends Construct {
     // Named after the system (its construct path), so that systems sharing one archive keep their
     // CloudFront logs apart: cloudfront/<system>/, queried with WHERE distribution = '<system>'.
     this.cloudFrontLogName = cloudFrontLogName(this.node.scope ?? this);
-    props.logArchive.addCloudFrontDistribution(this.distribution, { name: this.cloudFrontLogName });
+    const format = props.cloudFrontLogFormat ?? CloudFrontLogFormat.PARQUET;
+    this.cloudFrontLogFormat = format;
+    props.logArchive.addCloudFrontDistribution(this.distribution, {
+      name: this.cloudFrontLogName,
+      format,
+      deliveryScope: format === CloudFrontLogFormat.PARQUET ? cloudFrontDeliveryScope(this) : undefined,
+    });
     acknowledge(this.distribution, [
       { id: 'AwsSolutions-CFR1', reason: 'The site serves every country; add geoRestriction through the distribution if yours must not.' },
       ...(this.certificate ? [] : [{
@@ -391,6 +406,37 @@ function crossRegionUse(scope: Construct, other: Construct, what: string): void 
       `it is in ${stackRegion(other)} and this stack is in ${stackRegion(scope) ?? 'no fixed region'}, which needs a cross-region reference`,
       `Set crossRegionReferences: true on stack '${here.stackName}' (and give it an explicit env.region).`);
   }
+}
+
+/**
+ * Where CloudFront's v2 log delivery goes: beside the distribution in us-east-1; elsewhere a
+ * us-east-1 stack of its own that deploys after the system's (the edge stack deploys before it, so
+ * it cannot read the distribution), one per system stack.
+ */
+function cloudFrontDeliveryScope(web: Construct): Construct {
+  let system = Stack.of(web);
+  while (system.nestedStackParent) system = system.nestedStackParent;
+  const region = stackRegion(system);
+  if (region === 'us-east-1') return web;
+  if (region === undefined) {
+    throw invalid(web.node.path, 'cloudFrontLogFormat', 'PARQUET',
+      'CloudFront logs v2 are delivered from us-east-1, and this stack has no fixed Region to reference the distribution from',
+      'Give the stack env: { region: ... }, or cloudFrontLogFormat: CloudFrontLogFormat.LEGACY.');
+  }
+  const app = system.node.scope ?? system;
+  const id = `${system.node.id}CloudFrontLogs`;
+  const existing = app.node.tryFindChild(id);
+  if (existing) return existing as Stack;
+  const account = Token.isUnresolved(system.account) ? undefined : system.account;
+  const logs = new Stack(app, id, {
+    env: { account, region: 'us-east-1' },
+    crossRegionReferences: true,
+    description: `CloudFront standard logging v2 of ${system.stackName}: a CloudWatch Logs delivery in us-east-1 into the log archive`,
+  });
+  logs.node.addDependency(system); // Stack.addDependency is deprecated in newer aws-cdk-lib
+  acknowledgeProvider(logs, 'CrossRegionExportReader', `reads the distribution id and the archive bucket that ${system.stackName} writes to SSM parameters in us-east-1`);
+  acknowledgeProvider(system, 'CrossRegionExportWriter', 'writes the distribution id and the archive bucket to SSM parameters in us-east-1 for the CloudFront log delivery');
+  return logs;
 }
 
 /** `shop` for a system at `Stack/Shop`: the path below the stack, lower case, in the characters a log folder takes. */
