@@ -110,14 +110,14 @@ describe('CloudFront standard logs', () => {
     const stack = newStack({ env: { region: 'me-central-1' } });
     const archive = new LogArchiveBucket(stack, 'Archive');
     const d = new cloudfront.Distribution(stack, 'Web', { defaultBehavior: { origin: new origins.HttpOrigin('example.com') } });
-    expect(() => archive.addCloudFrontDistribution(d)).toThrow(/does not deliver standard logs to buckets in me-central-1/);
+    expect(() => archive.addCloudFrontDistribution(d, { format: CloudFrontLogFormat.LEGACY })).toThrow(/does not deliver legacy standard logs to buckets in me-central-1/);
   });
 
   test('every opt-in Region is refused, including ones launched recently (mx-central-1)', () => {
     const stack = newStack({ env: { region: 'mx-central-1' } });
     const archive = new LogArchiveBucket(stack, 'Archive');
     const d = new cloudfront.Distribution(stack, 'Web', { defaultBehavior: { origin: new origins.HttpOrigin('example.com') } });
-    expect(() => archive.addCloudFrontDistribution(d)).toThrow(/mx-central-1/);
+    expect(() => archive.addCloudFrontDistribution(d, { format: CloudFrontLogFormat.LEGACY })).toThrow(/mx-central-1/);
   });
 
   test('fails when two distributions would share a log folder', () => {
@@ -127,7 +127,7 @@ describe('CloudFront standard logs', () => {
     const format = CloudFrontLogFormat.LEGACY;
     archive.addCloudFrontDistribution(new cloudfront.Distribution(stack, 'A', { defaultBehavior: { origin } }), { name: 'site', format });
     expect(() => archive.addCloudFrontDistribution(new cloudfront.Distribution(stack, 'B', { defaultBehavior: { origin } }), { name: 'site', format }))
-      .toThrow(/options.name "site" is invalid: another distribution already logs under cloudfront\/site\//);
+      .toThrow(/options.name "site" is invalid: another distribution already logs under the name 'site'/);
   });
 });
 
@@ -159,7 +159,35 @@ describe('CloudFront standard logging v2 (the default)', () => {
     // No ACLs: the legacy switch to BucketOwnerPreferred does not happen.
     expect(archiveBucket(t).props.OwnershipControls.Rules[0].ObjectOwnership).toBe('BucketOwnerEnforced');
     expect(JSON.stringify(t.findResources('AWS::CloudFront::Distribution'))).not.toContain('"Logging"');
-    t.hasResourceProperties('AWS::Athena::NamedQuery', { Name: 'cloudfront-web-top-errors', QueryString: Match.stringLikeRegexp("FROM cloudfront_logs_v2 WHERE distribution = 'web'") });
+    const sql = Object.values(t.findResources('AWS::Athena::NamedQuery')).map((q: any) => q.Properties)
+      .find((q: any) => q.Name === 'cloudfront-web-top-errors').QueryString;
+    // Every projected key but the hour is bound, for today and yesterday: Athena lists 48 folders, not the projection's range.
+    expect(sql).toContain("FROM cloudfront_logs_v2 WHERE distribution = 'web'");
+    expect(sql).toContain('(year = year(current_date) AND month = month(current_date) AND day = day_of_month(current_date))');
+    expect(sql).toContain("(year = year(current_date - interval '1' day) AND month = month(current_date - interval '1' day)");
+  });
+
+  test('cookies stay out of the logs unless includeCookies, as with legacy logging', () => {
+    const fields = (includeCookies?: boolean) => {
+      const stack = virginia();
+      new LogArchiveBucket(stack, 'Archive').addCloudFrontDistribution(new cloudfront.Distribution(stack, 'Web', { defaultBehavior: { origin } }), { includeCookies });
+      return (Object.values(Template.fromStack(stack).findResources('AWS::Logs::Delivery'))[0] as any).Properties.RecordFields as string[];
+    };
+    expect(fields()).not.toContain('cs(Cookie)');
+    expect(fields()).toEqual(expect.arrayContaining(['date', 'time', 'c-ip', 'cs-uri-stem', 'sc-status', 'cs(User-Agent)', 'c-country']));
+    expect(fields()).toHaveLength(34);
+    expect(fields(true)).toContain('cs(Cookie)');
+  });
+
+  test('deliveryScope: in the distribution\'s account, and with crossRegionReferences when it reads another Region', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Seoul', { env: { account: '111111111111', region: 'ap-northeast-2' } });
+    const archive = new LogArchiveBucket(stack, 'Archive');
+    const web = (id: string) => new cloudfront.Distribution(stack, id, { defaultBehavior: { origin } });
+    const other = new Stack(app, 'Other', { env: { account: '222222222222', region: 'us-east-1' }, crossRegionReferences: true });
+    expect(() => archive.addCloudFrontDistribution(web('A'), { deliveryScope: other })).toThrow(/distribution's account \(111111111111\), and deliveryScope is in 222222222222/);
+    const noFlag = new Stack(app, 'NoFlag', { env: { account: '111111111111', region: 'us-east-1' } });
+    expect(() => archive.addCloudFrontDistribution(web('B'), { deliveryScope: noFlag })).toThrow(/Set crossRegionReferences: true on stack 'NoFlag'/);
   });
 
   test('AWS constraint: the bucket policy admits CloudWatch Logs delivery from us-east-1 delivery sources only, under the prefix', () => {

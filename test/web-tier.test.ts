@@ -1,6 +1,6 @@
 import * as vm from 'vm';
 import { App, RemovalPolicy, Stack, aws_certificatemanager as acm, aws_elasticloadbalancingv2 as elbv2, aws_s3 as s3 } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { appVpc } from './fixtures';
 import { ACCOUNT, SITE, image, itemsService, resourcesOf, seoulApp, virginiaApp, zone } from './three-tier-app.fixtures';
 import { CloudFrontLogFormat, EdgeWebAcl, LogArchiveBucket, ThreeTierApp, ThreeTierEdgeStack, WebTier } from '../src';
@@ -87,9 +87,35 @@ describe('CloudFront logs v2 of a system outside us-east-1', () => {
     t.hasResourceProperties('AWS::S3::Bucket', { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] } });
   });
 
-  test('an env-agnostic system cannot reference its distribution from us-east-1: synth says how out', () => {
-    expect(() => new ThreeTierApp(new Stack(new App(), 'Agnostic'), 'App', { services: [itemsService], wafEnabled: false }))
+  test('an env-agnostic system cannot reference its distribution from us-east-1: it keeps legacy logging and says so, or fails if v2 is asked for', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const app = new ThreeTierApp(stack, 'App', { services: [itemsService], wafEnabled: false });
+    expect(app.webTier.cloudFrontLogFormat).toBe(CloudFrontLogFormat.LEGACY);
+    Annotations.fromStack(stack).hasWarning('/Agnostic/App/Web', Match.stringLikeRegexp('no fixed Region, so CloudFront logs use legacy standard logging'));
+    expect(() => new ThreeTierApp(new Stack(new App(), 'Agnostic'), 'App', { services: [itemsService], wafEnabled: false, cloudFrontLogFormat: CloudFrontLogFormat.PARQUET }))
       .toThrow(/no fixed Region.*CloudFrontLogFormat.LEGACY/);
+  });
+
+  test('two systems in one stack share one delivery stack; an archive in a logging stack of its own carries its bucket across too', () => {
+    const app = new App();
+    const env = { account: ACCOUNT, region: 'ap-northeast-2' };
+    const logging = new Stack(app, 'Logging', { env });
+    const archive = new LogArchiveBucket(logging, 'Archive');
+    const stack = new Stack(app, 'Systems', { env });
+    new ThreeTierApp(stack, 'Shop', { services: [itemsService], wafEnabled: false, logArchive: archive.addSystem('shop') });
+    new ThreeTierApp(stack, 'Blog', { services: [itemsService], wafEnabled: false, logArchive: archive.addSystem('blog') });
+    const assembly = app.synth();
+    expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(['Logging', 'Systems', 'SystemsCloudFrontLogs']);
+    const logs = Template.fromJSON(assembly.getStackByName('SystemsCloudFrontLogs').template);
+    logs.resourceCountIs('AWS::Logs::Delivery', 2);
+    const destinations = JSON.stringify(logs.findResources('AWS::Logs::DeliveryDestination'));
+    expect(destinations).toContain('/shop/cloudfront-parquet/shop');
+    expect(destinations).toContain('/blog/cloudfront-parquet/blog');
+    // The logging stack writes its bucket to us-east-1 for the delivery, with CDK's writer explained for scanners.
+    const writer = Object.entries(Template.fromJSON(assembly.getStackByName('Logging').template).toJSON().Resources)
+      .filter(([id]) => id.startsWith('CustomCrossRegionExportWriter'));
+    expect(writer.length).toBeGreaterThan(0);
+    expect(JSON.stringify(writer)).toContain('AwsSolutions-L1');
   });
 });
 

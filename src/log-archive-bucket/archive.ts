@@ -30,7 +30,7 @@ export interface CloudFrontLogOptions {
   readonly name?: string;
 
   /**
-   * Include cookies in the logs (legacy logging; v2 delivers the default field set, without cookies).
+   * Include cookies in the logs (legacy `IncludeCookies`; v2 adds `cs(Cookie)` to the delivered fields).
    * @default false
    */
   readonly includeCookies?: boolean;

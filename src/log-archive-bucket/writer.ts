@@ -8,6 +8,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { CloudFrontLogFormat, CloudFrontLogOptions, LogGroupArchiveOptions, VpcFlowLogOptions } from './archive';
 import { acknowledge, inCompliancePacks, nagResourceText, suppressGuard } from '../private/nag';
+import { acknowledgeProvider } from '../private/provider-functions';
 import { stackRegion } from '../private/region';
 import { invalid } from '../private/validate';
 
@@ -22,6 +23,18 @@ export const PREFIXES = {
   s3AccessLogs: 's3-access-logs',
   cloudWatchLogs: 'cloudwatch-logs',
 };
+
+/**
+ * CloudFront's default v2 access-log fields (the legacy fields in their order, then c-country and
+ * cache-behavior-path-pattern), as CloudWatch Logs names them.
+ */
+const CLOUDFRONT_V2_FIELDS = [
+  'date', 'time', 'x-edge-location', 'sc-bytes', 'c-ip', 'cs-method', 'cs(Host)', 'cs-uri-stem', 'sc-status', 'cs(Referer)',
+  'cs(User-Agent)', 'cs-uri-query', 'cs(Cookie)', 'x-edge-result-type', 'x-edge-request-id', 'x-host-header', 'cs-protocol',
+  'cs-bytes', 'time-taken', 'x-forwarded-for', 'ssl-protocol', 'ssl-cipher', 'x-edge-response-result-type', 'cs-protocol-version',
+  'fle-status', 'fle-encrypted-fields', 'c-port', 'time-to-first-byte', 'x-edge-detailed-result-type', 'sc-content-type',
+  'sc-content-len', 'sc-range-start', 'sc-range-end', 'c-country', 'cache-behavior-path-pattern',
+];
 
 /** The side of the archive that only its owner (a `LogArchiveBucket` of this app) can change. */
 export interface ArchiveOwner extends IConstruct {
@@ -112,11 +125,12 @@ export class ArchiveWriter {
 
   public addCloudFrontDistribution(distribution: cloudfront.Distribution, options: CloudFrontLogOptions = {}): string {
     const path = this.host.node.path;
+    const format = options.format ?? CloudFrontLogFormat.PARQUET;
     const region = this.o.region;
-    if (!Token.isUnresolved(region) && RegionInfo.get(region).isOptInRegion) {
+    if (format === CloudFrontLogFormat.LEGACY && !Token.isUnresolved(region) && RegionInfo.get(region).isOptInRegion) {
       throw invalid(path, 'addCloudFrontDistribution', distribution.node.path,
-        `CloudFront does not deliver standard logs to buckets in ${region}, an opt-in Region`,
-        'Put the archive for CloudFront logs in another Region.');
+        `CloudFront does not deliver legacy standard logs to buckets in ${region}, an opt-in Region`,
+        'Use standard logging v2 (the default format), or put the archive for CloudFront logs in another Region.');
     }
     const name = options.name ?? distribution.node.id.toLowerCase();
     if (!/^[a-z0-9][a-z0-9-_.]*$/.test(name)) {
@@ -124,11 +138,10 @@ export class ArchiveWriter {
         `Pass options.name, e.g. '${name.toLowerCase().replace(/[^a-z0-9-_.]/g, '-').replace(/^[^a-z0-9]+/, '') || 'site'}'.`);
     }
     if (this.cloudFrontNames.has(name)) {
-      throw invalid(path, 'options.name', name, `another distribution already logs under ${this.o.prefix}cloudfront/${name}/`,
+      throw invalid(path, 'options.name', name, `another distribution already logs under the name '${name}' in ${this.o.prefix || 'the archive'}`,
         'Pass a distinct options.name, or give each system its own share of the archive (LogArchiveBucket.addSystem).');
     }
     this.cloudFrontNames.add(name);
-    const format = options.format ?? CloudFrontLogFormat.PARQUET;
     if (format === CloudFrontLogFormat.PARQUET) return this.deliverCloudFrontLogs(distribution, name, options);
     const prefix = `${this.o.prefix}${PREFIXES.cloudFront}/${name}/`;
     // Standard logs need FULL_CONTROL in the bucket's ACL, which only the bucket's own account has.
@@ -170,13 +183,29 @@ export class ArchiveWriter {
         `CloudWatch Logs takes CloudFront log deliveries in us-east-1 only, and ${options.deliveryScope ? 'deliveryScope' : 'the distribution'} is in ${deliveryRegion ?? 'a stack without a Region'}`,
         'Give deliveryScope, a construct in a us-east-1 stack with crossRegionReferences that deploys after the distribution\'s, or format: CloudFrontLogFormat.LEGACY.');
     }
+    const stack = Stack.of(scope);
+    const distributionStack = Stack.of(distribution);
+    if (!Token.isUnresolved(stack.account) && !Token.isUnresolved(distributionStack.account) && stack.account !== distributionStack.account) {
+      throw invalid(path, 'deliveryScope', scope.node.path, `a delivery source is in the distribution's account (${distributionStack.account}), and deliveryScope is in ${stack.account}`,
+        'Give a deliveryScope in a us-east-1 stack of the distribution\'s account.');
+    }
+    const crossRegion = [distributionStack, Stack.of(this.o.bucket)].filter((other) => other !== stack && stackRegion(other) !== 'us-east-1');
+    if (crossRegion.length > 0 && !stack._crossRegionReferences) {
+      throw invalid(path, 'deliveryScope', scope.node.path,
+        `the delivery reads ${crossRegion.map((s) => s.stackName).join(' and ')} from another Region, which needs a cross-region reference`,
+        `Set crossRegionReferences: true on stack '${stack.stackName}'.`);
+    }
+    // CDK's cross-region writer and reader carry the distribution id and the bucket across.
+    for (const other of crossRegion) {
+      acknowledgeProvider(other, 'CrossRegionExportWriter', `writes ${other === distributionStack ? 'the distribution id' : 'the archive bucket'} to SSM parameters in us-east-1 for the CloudFront log delivery`);
+    }
+    if (crossRegion.length > 0) acknowledgeProvider(stack, 'CrossRegionExportReader', 'reads the distribution id and the archive bucket written to SSM parameters in us-east-1 for the CloudFront log delivery');
     const prefix = `${this.o.prefix}${PREFIXES.cloudFrontParquet}/${name}/`;
     // Unlike legacy logs (ACLs), delivery crosses accounts: a share's import is let in by the
     // archive's addSystem({ account }), this app's own archive here.
     const target = this.o.bucket;
     this.o.owner?._allowCloudFrontDelivery(`${prefix}*`);
     const group = new Construct(scope, `CloudFrontLogDelivery${Names.uniqueId(distribution)}`.slice(0, 200));
-    const stack = Stack.of(group);
     const source = new logs.CfnDeliverySource(group, 'Source', {
       name: Names.uniqueResourceName(group, { maxLength: 60, separator: '-' }),
       logType: 'ACCESS_LOGS',
@@ -192,6 +221,8 @@ export class ArchiveWriter {
       deliveryDestinationArn: destination.attrArn,
       s3SuffixPath: '{yyyy}/{MM}/{dd}/{HH}',
       s3EnableHiveCompatiblePath: true,
+      // The documented default field set includes cs(Cookie); legacy logging left cookies out unless asked.
+      recordFields: CLOUDFRONT_V2_FIELDS.filter((f) => options.includeCookies || f !== 'cs(Cookie)'),
     });
     delivery.node.addDependency(source); // CfnResource.addDependency is deprecated in newer aws-cdk-lib
     // Delivery checks the bucket when it is created: the policy first.

@@ -407,26 +407,19 @@ class SharedListener extends ServiceLoadBalancer {
     const scheme = listener.protocol === elbv2.ApplicationProtocol.HTTPS ? 'https' : 'http';
     const routes = { pathPatterns: rule.pathPatterns ?? [], hostHeaders: rule.hostHeaders ?? [] };
     const traffic = progressive.testTraffic;
+    const bound = (testRule: elbv2.ApplicationListenerRule, listeners: elbv2.ApplicationListener[], throughNat: boolean,
+      testBaseUrl: string, testHeaders: Record<string, string>): ServiceLoadBalancerBinding => ({
+      listener,
+      loadBalancer: listener.loadBalancer,
+      listenerRule,
+      progressive: { productionRule: listenerRule, testRule, listeners, hookSecurityGroup: hooks, ...routes, throughNat, testBaseUrl, testHeaders },
+    });
     if (traffic instanceof PortTestTraffic) {
       const testListener = sharedTestListener(listener, traffic.port);
       testListener.connections.allowFrom(hooks, ec2.Port.tcp(traffic.port), 'Deployment smoke tests');
       claimListenerRule(testListener, rule.priority, scope.node.path, 'loadBalancer.priority', 'Give this service another priority.');
       const testRule = new elbv2.ApplicationListenerRule(scope, 'TestRule', { listener: testListener, priority: rule.priority, conditions, action });
-      return {
-        listener,
-        loadBalancer: listener.loadBalancer,
-        listenerRule,
-        progressive: {
-          productionRule: listenerRule,
-          testRule,
-          listeners: [listener, testListener],
-          hookSecurityGroup: hooks,
-          ...routes,
-          throughNat: false,
-          testBaseUrl: `http://${dns}:${traffic.port}`,
-          testHeaders: {},
-        },
-      };
+      return bound(testRule, [listener, testListener], false, `http://${dns}:${traffic.port}`, {});
     }
     const header = traffic as HeaderTestTraffic;
     const [name, value] = testHeader(header, scope);
@@ -436,23 +429,10 @@ class SharedListener extends ServiceLoadBalancer {
     const testRule = new elbv2.ApplicationListenerRule(scope, 'TestRule', {
       listener, priority: testPriority, conditions: [...conditions, elbv2.ListenerCondition.httpHeader(name, [value])], action,
     });
-    if (isInternetFacing(listener.loadBalancer)) reachPublicly(hooks, listener.port);
+    const throughNat = isInternetFacing(listener.loadBalancer);
+    if (throughNat) reachPublicly(hooks, listener.port);
     else listener.connections.allowFrom(hooks, ec2.Port.tcp(listener.port), 'Deployment smoke tests');
-    return {
-      listener,
-      loadBalancer: listener.loadBalancer,
-      listenerRule,
-      progressive: {
-        productionRule: listenerRule,
-        testRule,
-        listeners: [listener],
-        hookSecurityGroup: hooks,
-        ...routes,
-        throughNat: isInternetFacing(listener.loadBalancer),
-        testBaseUrl: `${scheme}://${dns}:${listener.port}`,
-        testHeaders: { [name]: value },
-      },
-    };
+    return bound(testRule, [listener], throughNat, `${scheme}://${dns}:${listener.port}`, { [name]: value });
   }
 }
 

@@ -150,9 +150,9 @@ export interface ThreeTierAppProps {
   /**
    * CloudFront standard logging v2 (Parquet into `cloudfront-parquet/`, table `cloudfront_logs_v2`)
    * or legacy (`cloudfront/`, `cloudfront_logs`). Outside us-east-1, v2 adds a us-east-1 stack
-   * `<this stack's id>CloudFrontLogs` that deploys after this one; this stack needs
-   * `crossRegionReferences: true` (a system with `edge` has it already).
-   * @default CloudFrontLogFormat.PARQUET
+   * `<this stack's id>CloudFrontLogs` that deploys after this one and reads the distribution
+   * through a cross-region reference.
+   * @default - CloudFrontLogFormat.PARQUET; LEGACY in an env-agnostic stack (with a warning)
    */
   readonly cloudFrontLogFormat?: CloudFrontLogFormat;
   /**

@@ -1,5 +1,5 @@
 import {
-  Duration, RemovalPolicy, Stack, Token,
+  Annotations, Duration, RemovalPolicy, Stack, Token,
   aws_certificatemanager as acm, aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_ec2 as ec2,
   aws_elasticloadbalancingv2 as elbv2, aws_route53 as route53, aws_route53_targets as targets, aws_s3 as s3,
   aws_s3_deployment as s3deploy, custom_resources as cr,
@@ -78,7 +78,7 @@ export interface WebTierProps {
    * CloudFront standard logging v2 (Parquet, table `cloudfront_logs_v2`) or legacy (`cloudfront_logs`).
    * Outside us-east-1, v2's delivery resources go in a stack of their own in us-east-1,
    * `<this stack's id>CloudFrontLogs`, which deploys after this one (`cdk deploy --all`).
-   * @default CloudFrontLogFormat.PARQUET
+   * @default - CloudFrontLogFormat.PARQUET; LEGACY in an env-agnostic stack (with a warning)
    */
   readonly cloudFrontLogFormat?: CloudFrontLogFormat;
 }
@@ -221,9 +221,17 @@ export class WebTier extends Construct {
       webAclId: this.webAcl?.webAclArn,
     });
     // Named after the system (its construct path), so that systems sharing one archive keep their
-    // CloudFront logs apart: cloudfront/<system>/, queried with WHERE distribution = '<system>'.
+    // CloudFront logs apart: cloudfront-parquet/<system>/, queried with WHERE distribution = '<system>'.
     this.cloudFrontLogName = cloudFrontLogName(this.node.scope ?? this);
-    const format = props.cloudFrontLogFormat ?? CloudFrontLogFormat.PARQUET;
+    // v2 is delivered from us-east-1, which reads the distribution through a cross-region
+    // reference: an env-agnostic stack cannot, so it keeps legacy logging unless asked otherwise.
+    const agnostic = stackRegion(this) === undefined;
+    const format = props.cloudFrontLogFormat ?? (agnostic ? CloudFrontLogFormat.LEGACY : CloudFrontLogFormat.PARQUET);
+    if (agnostic && props.cloudFrontLogFormat === undefined) {
+      Annotations.of(this).addWarningV2('cdk-three-tier:cloudFrontLegacyLogs',
+        'The stack has no fixed Region, so CloudFront logs use legacy standard logging (ACLs); give the stack env.region for standard logging v2 (Parquet), '
+        + 'or set cloudFrontLogFormat: CloudFrontLogFormat.LEGACY to keep legacy logging without this warning.');
+    }
     this.cloudFrontLogFormat = format;
     props.logArchive.addCloudFrontDistribution(this.distribution, {
       name: this.cloudFrontLogName,
@@ -434,8 +442,6 @@ function cloudFrontDeliveryScope(web: Construct): Construct {
     description: `CloudFront standard logging v2 of ${system.stackName}: a CloudWatch Logs delivery in us-east-1 into the log archive`,
   });
   logs.node.addDependency(system); // Stack.addDependency is deprecated in newer aws-cdk-lib
-  acknowledgeProvider(logs, 'CrossRegionExportReader', `reads the distribution id and the archive bucket that ${system.stackName} writes to SSM parameters in us-east-1`);
-  acknowledgeProvider(system, 'CrossRegionExportWriter', 'writes the distribution id and the archive bucket to SSM parameters in us-east-1 for the CloudFront log delivery');
   return logs;
 }
 
