@@ -1,4 +1,5 @@
 import { Duration, Token, aws_ecs as ecs } from 'aws-cdk-lib';
+import { validCodeList } from './load-balancing-rules';
 import { checkRange, invalid, literalNumber, literalSeconds, literalString } from '../private/validate';
 
 /** A path the deployment hook requests through the test listener rule before production traffic shifts. */
@@ -243,7 +244,7 @@ class Progressive extends ServiceDeployment {
           `Write it as '/${p.replace(/^\/*/, '').replace(/\s/g, '%20')}'.`);
       }
       const status = literalString(test.expectedStatus);
-      if (status !== undefined && !validStatusSpec(status)) {
+      if (status !== undefined && !validCodeList(status, 100, 599)) {
         throw invalid(path, 'deployment.smokeTests.expectedStatus', status, 'an expected status is a code (200), a range (200-299) or a list (200,204) of 100-599',
           "Write it like '200' or '200-299'.");
       }
@@ -278,19 +279,13 @@ function checkMinutes(path: string, prop: string, d: Duration | undefined): void
   }
 }
 
-/** A status matcher like an ALB's success codes, over 100-599. */
-export function validStatusSpec(spec: string): boolean {
-  return spec.split(',').every((part) => {
-    const m = /^(\d{3})(?:-(\d{3}))?$/.exec(part.trim());
-    if (!m) return false;
-    const low = Number(m[1]);
-    const high = Number(m[2] ?? m[1]);
-    return low >= 100 && high <= 599 && low <= high;
-  });
+/** Does a value match one of a listener rule's patterns (`*` any characters, `?` one)? Hosts match case-insensitively. */
+export function ruleMatches(value: string, patterns: string[], ignoreCase = false): boolean {
+  const glob = (p: string) => p.split('').map((c) => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('');
+  return patterns.some((p) => new RegExp(`^${glob(p)}$`, ignoreCase ? 'i' : '').test(value));
 }
 
-/** Does a literal path fall under one of the rule's path patterns (`*` any characters, `?` one)? */
+/** Does a literal path (its query aside) fall under one of the rule's path patterns? */
 export function pathRouted(path: string, patterns: string[]): boolean {
-  const bare = path.split('?')[0];
-  return patterns.some((p) => new RegExp('^' + p.split('').map((c) => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('') + '$').test(bare));
+  return ruleMatches(path.split('?')[0], patterns);
 }

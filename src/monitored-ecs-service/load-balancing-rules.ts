@@ -27,20 +27,21 @@ export function checkTargetGroup(path: string, hc: TargetHealthCheck, deregistra
   checkRange(path, 'healthCheck.healthyThresholdCount', hc.healthyThresholdCount, 2, 10, 'a healthy threshold', { integer: true });
   checkRange(path, 'healthCheck.unhealthyThresholdCount', hc.unhealthyThresholdCount, 2, 10, 'an unhealthy threshold', { integer: true });
   const codes = literalString(hc.healthyHttpCodes);
-  if (codes !== undefined && !validSuccessCodes(codes)) {
+  if (codes !== undefined && !validCodeList(codes, 200, 499)) {
     throw invalid(path, 'healthCheck.healthyHttpCodes', codes,
       'an Application Load Balancer accepts HTTP codes from 200 to 499, as one code (200), a list (200,202) or a range (200-299)',
       'Write it like \'200-399\' or \'200,204\'.');
   }
 }
 
-function validSuccessCodes(codes: string): boolean {
+/** HTTP codes as an ALB writes them, within min-max: one (200), a list (200,202) or ranges (200-299). */
+export function validCodeList(codes: string, min: number, max: number): boolean {
   return codes.split(',').every((part) => {
     const m = /^(\d{3})(?:-(\d{3}))?$/.exec(part.trim());
     if (!m) return false;
     const low = Number(m[1]);
     const high = Number(m[2] ?? m[1]);
-    return low >= 200 && high <= 499 && low <= high;
+    return low >= min && high <= max && low <= high;
   });
 }
 

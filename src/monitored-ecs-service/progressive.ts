@@ -4,7 +4,7 @@ import {
   aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ProgressiveDeploymentOptions, pathRouted } from './deployment';
+import { ProgressiveDeploymentOptions, pathRouted, ruleMatches } from './deployment';
 import { ProgressiveBinding } from './load-balancer';
 import { acknowledge, explainLogGroupKey, inCompliancePacks } from '../private/nag';
 import { invalid, literalString } from '../private/validate';
@@ -128,16 +128,11 @@ function smokeHost(scope: Construct, binding: ProgressiveBinding, options: Progr
     throw invalid(scope.node.path, 'deployment.smokeTestHost', undefined, `the service is routed by host (${patterns.join(', ')}), and a wildcard names no host to test`,
       `Give smokeTestHost, a name ${patterns[0]} matches.`);
   }
-  if (!Token.isUnresolved(host) && !hostRouted(host, patterns)) {
+  if (!Token.isUnresolved(host) && !ruleMatches(host, patterns, true)) {
     throw invalid(scope.node.path, 'deployment.smokeTestHost', host, `the test rule routes only ${patterns.join(', ')} to this service`,
       'Give a host those patterns match.');
   }
   return host;
-}
-
-/** ALB host conditions: case-insensitive, `*` any characters, `?` one. */
-function hostRouted(host: string, patterns: string[]): boolean {
-  return patterns.some((p) => new RegExp('^' + p.split('').map((c) => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('') + '$', 'i').test(host));
 }
 
 function smokeTestFunction(scope: Construct, binding: ProgressiveBinding, options: ProgressiveDeploymentOptions,
