@@ -7,7 +7,7 @@ import {
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { CloudFrontLogFormat, CloudFrontLogOptions, LogGroupArchiveOptions, VpcFlowLogOptions } from './archive';
-import { acknowledge, inCompliancePacks, nagResourceText, suppressGuard } from '../private/nag';
+import { acknowledge, explainServiceKeys, nagResourceText, suppressGuard } from '../private/nag';
 import { acknowledgeProvider } from '../private/provider-functions';
 import { stackRegion } from '../private/region';
 import { invalid } from '../private/validate';
@@ -354,8 +354,7 @@ export class ArchiveWriter {
     });
     if (!logGroupKey) {
       const reason = 'Holds Firehose delivery errors only (no log content); CloudWatch Logs encrypts it at rest with service keys.';
-      acknowledge(errorLogs, inCompliancePacks('CloudWatchLogGroupEncrypted', reason));
-      suppressGuard(errorLogs, [{ rule: 'cloudwatch_log_group_encrypted_check', reason }]);
+      explainServiceKeys(errorLogs, reason);
     }
 
     // The L2 destination would grant read/write on the whole bucket; we give the role exactly

@@ -363,7 +363,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
   private readonly serverName?: string;
   private readonly ownRepository?: ImageRepository;
   private readonly alternate?: elbv2.ApplicationTargetGroup;
-  private readonly progressive?: ProgressiveResources & { testRule: elbv2.ApplicationListenerRule; productionRule: elbv2.ApplicationListenerRule };
+  private readonly progressive?: ProgressiveResources & { testRule: elbv2.ApplicationListenerRule };
   /** The OpenTelemetry collector sidecar, when `prometheus` is set. */
   public readonly collectorContainer?: ecs.ContainerDefinition;
 
@@ -541,7 +541,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
         binding.progressive, progressiveOptions, {
           healthPath: hc.path ?? '/', healthyHttpCodes: hc.healthyHttpCodes ?? '200-399', subnets, vpc, logEncryptionKey: props.logEncryptionKey,
         }, containerPort);
-      this.progressive = { ...resources, testRule: binding.progressive.testRule, productionRule: binding.progressive.productionRule };
+      this.progressive = { ...resources, testRule: binding.progressive.testRule };
       // Newer aws-cdk-lib asks every service for a circuit breaker; the API keeps it to rolling updates.
       Annotations.of(this.service).acknowledgeWarning('@aws-cdk/aws-ecs:shouldUseCircuitBreaker',
         'Blue/green, canary and linear deployments roll back on the deployment alarms and the smoke-test hook; the circuit breaker is for rolling updates.');

@@ -124,8 +124,7 @@ export function nagResourceText(scope: IConstruct, value: string): string {
  */
 export function explainLogGroupKey(logGroup: logs.LogGroup, key: kms.IKey | undefined, withoutKey: string): void {
   if (!key) {
-    acknowledge(logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted', withoutKey));
-    suppressGuard(logGroup, [{ rule: 'cloudwatch_log_group_encrypted_check', reason: withoutKey }]);
+    explainServiceKeys(logGroup, withoutKey);
   } else if (Stack.of(key) !== Stack.of(logGroup) && Token.isUnresolved(key.keyArn)) {
     (logGroup.node.defaultChild as logs.CfnLogGroup).addPropertyOverride('KmsKeyId', { 'Fn::Join': ['', [key.keyArn]] });
     suppressGuard(logGroup, [{
@@ -133,4 +132,10 @@ export function explainLogGroupKey(logGroup: logs.LogGroup, key: kms.IKey | unde
       reason: 'Encrypted with the KMS key given in logEncryptionKey, from another stack; the rule only follows references within the template.',
     }]);
   }
+}
+
+/** A log group encrypted by CloudWatch Logs with service keys, explained to the packs and cfn-guard. */
+export function explainServiceKeys(logGroup: IConstruct, reason: string): void {
+  acknowledge(logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted', reason));
+  suppressGuard(logGroup, [{ rule: 'cloudwatch_log_group_encrypted_check', reason }]);
 }

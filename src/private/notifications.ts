@@ -6,7 +6,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { limitGrantsToAwsServices } from './kms';
-import { acknowledge, inCompliancePacks, suppressGuard } from './nag';
+import { acknowledge, explainServiceKeys, inCompliancePacks, suppressGuard } from './nag';
 import type { ChatbotSlackChannel } from '../monitored-ecs-service/slack-channel';
 
 /** The Slack notifier's runtime: the one its handler is tested on. */
@@ -192,8 +192,7 @@ function subscribeWebhook(scope: Construct, topic: sns.ITopic, secret: secretsma
   suppressGuard(fn, [{ rule: 'lambda_inside_vpc_check', reason: 'Posts to Slack over the internet; placing it in a VPC would need a NAT gateway and adds nothing.' }]);
   if (!logKey) {
     const logReason = 'Notifier diagnostics only (no secrets are logged); CloudWatch Logs encrypts them with service keys.';
-    acknowledge(logGroup, inCompliancePacks('CloudWatchLogGroupEncrypted', logReason));
-    suppressGuard(logGroup, [{ rule: 'cloudwatch_log_group_encrypted_check', reason: logReason }]);
+    explainServiceKeys(logGroup, logReason);
   }
   return fn;
 }

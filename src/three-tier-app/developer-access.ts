@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { ILogArchive } from '../log-archive-bucket';
 import { ec2Description } from '../private/cfn-text';
 import { hardenInstance } from '../private/instances';
-import { acknowledge, inCompliancePacks, nagResourceText, suppressGuard } from '../private/nag';
+import { acknowledge, explainServiceKeys, inCompliancePacks, nagResourceText, suppressGuard } from '../private/nag';
 import { checkLogRetention, invalid } from '../private/validate';
 import { ValkeyCache } from '../valkey-cache';
 
@@ -184,8 +184,7 @@ export class DeveloperAccess extends Construct {
     });
     if (!props.logEncryptionKey) {
       const reason = 'Encrypted by CloudWatch Logs with service keys; the system\'s logEncryptionKey (production profile) encrypts it with a customer managed key.';
-      acknowledge(this.sessionLog, inCompliancePacks('CloudWatchLogGroupEncrypted', reason));
-      suppressGuard(this.sessionLog, [{ rule: 'cloudwatch_log_group_encrypted_check', reason }]);
+      explainServiceKeys(this.sessionLog, reason);
     }
     // EventBridge writes to the group under a resource policy of the group's own (not CDK's custom resource).
     new logs.ResourcePolicy(this, 'SessionsPolicy', {
