@@ -9,7 +9,7 @@ import {
 } from 'aws-cdk-lib';
 import { itemsService } from '../examples/shared';
 import { createApp as createThreeTierExample } from '../examples/three-tier/app';
-import { CostProfile, ServicePlacement, ThreeTierApp, ThreeTierServiceDefinition } from '../src';
+import { CostProfile, NatMode, ServiceDeployment, ServicePlacement, TestTraffic, ThreeTierApp, ThreeTierServiceDefinition } from '../src';
 
 /** The examples' items-service image (an ARM64 asset of examples/items-service). */
 const itemsImage = () => itemsService('postgres').image!;
@@ -91,6 +91,39 @@ export function scaledSystem(app: App, count: number, servicePlacement = Service
   }));
   new ThreeTierApp(edgeless, 'System', { profile: CostProfile.development(), services, servicePlacement });
   return [edgeless];
+}
+
+/**
+ * The scale test's system (issue #21): one production-profile ThreeTierApp in us-east-1 without NAT
+ * (so the interface endpoints admit the services too), Aurora PostgreSQL, Service Connect, each
+ * service in a nested stack, with `count` services routed on the one listener. Every fifth
+ * service answers over Service Connect and every tenth scrapes Prometheus; the first three
+ * deploy blue/green, canary and linear (two target groups each, as the quota allows).
+ */
+export function fullScaleSystem(app: App, count: number): Stack {
+  const stack = new Stack(app, `Scale${count}`, { env: { region: 'us-east-1' } });
+  const smokeTests = (i: number) => [{ path: `/api/s${i}/items` }];
+  const strategies = [
+    ServiceDeployment.blueGreen({ smokeTests: smokeTests(0) }),
+    ServiceDeployment.canary({ smokeTests: smokeTests(1) }),
+    ServiceDeployment.linear({ smokeTests: smokeTests(2), testTraffic: TestTraffic.port(9080) }),
+  ];
+  const services: ThreeTierServiceDefinition[] = Array.from({ length: count }, (_, i) => ({
+    id: `Svc${i}`,
+    ...itemsService('postgres', `/api/s${i}`),
+    pathPatterns: [`/api/s${i}/*`],
+    serviceConnectName: i % 5 === 0 ? `s${i}` : undefined,
+    prometheus: i % 10 === 0 ? {} : undefined,
+    deployment: strategies[i],
+  }));
+  new ThreeTierApp(stack, 'System', {
+    profile: CostProfile.production(),
+    natMode: NatMode.none(),
+    serviceConnect: {},
+    servicePlacement: ServicePlacement.NESTED_STACKS,
+    services,
+  });
+  return stack;
 }
 
 /** The hand-built way with `count` services: one VPC and cluster, an ecs-patterns service (and ALB) each. */

@@ -4,7 +4,7 @@
 # stack's region, with the rule ids .cfnlintrc.yaml ignores (each with its reason). The bar is
 # zero errors and zero warnings that are not ignored there.
 # Lints: the examples (cdk.out/<example>, from `npx projen examples`), the integ snapshots, the
-# configuration matrix (scripts/lint-matrix.ts, synthesized here), and the consumer apps'
+# configuration matrix and the 95-service scale system (scripts/lint-matrix.ts, synthesized here), and the consumer apps'
 # output when present (.ci/out/consumers/<language>).
 # Run: npx projen examples && bash scripts/cfn-lint.sh
 set -euo pipefail
@@ -25,7 +25,7 @@ npx ts-node --project tsconfig.dev.json scripts/lint-matrix.ts
 
 source scripts/assemblies.sh
 require_examples cfn-lint || exit 1
-find_assemblies cdk.out/*/ cdk.out/matrix/*/ integ/*.snapshot/ .ci/out/consumers/*/
+find_assemblies cdk.out/*/ cdk.out/matrix/*/ cdk.out/scale/*/ integ/*.snapshot/ .ci/out/consumers/*/
 list=$(mktemp)
 node scripts/cfn-lint/templates.mjs "${assemblies[@]}" > "$list"
 echo "cfn-lint: $(wc -l < "$list") templates from ${#assemblies[@]} cloud assemblies"

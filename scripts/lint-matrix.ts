@@ -12,9 +12,10 @@ import {
 } from 'aws-cdk-lib';
 import {
   CacheAuthentication, CacheDeployment, CostProfile, DataStore, GrafanaAuthentication, LogArchiveBucket, LogArchiveEncryption, MonitoredEcsService,
-  NatMode, ServiceLoadBalancer, ServicePlacement, ThreeTierApp, ThreeTierAppProps, ThreeTierEdgeStack,
+  NatMode, ServiceDeployment, ServiceLoadBalancer, ServicePlacement, ThreeTierApp, ThreeTierAppProps, ThreeTierEdgeStack,
 } from '../src';
 import { markUsersOwn } from './consumer-view';
+import { fullScaleSystem } from '../bench/systems';
 
 const ACCOUNT = '123456789012';
 // Region only: with an account, CDK would look up availability zones (dummy ones offline).
@@ -46,6 +47,15 @@ function virginia(app: App, props: ThreeTierAppProps): Stack {
   return stack;
 }
 
+/**
+ * The scale test's system (test/scale.test.ts): 95 services in nested stacks, linted by cfn-lint
+ * (cdk.out/scale/<case>). The consumer view leaves it out: re-reading its 96 templates takes about
+ * 3 minutes, and the smaller nested cases above hold the same constructs.
+ */
+export const SCALE: Record<string, (app: App) => void> = {
+  'production-aurora-95-services-nested-no-nat-virginia': (app) => { fullScaleSystem(app, 95); },
+};
+
 export const MATRIX: Record<string, (app: App) => void> = {
   'development-aurora-postgres-single-nat-seoul': (app) => seoul(app, {
     profile: CostProfile.development(), database: DataStore.auroraPostgres(), natMode: NatMode.singleGateway(),
@@ -67,8 +77,11 @@ export const MATRIX: Record<string, (app: App) => void> = {
       domain: { domainName: 'shop.example.com', hostedZone: zone(stack) },
     });
   },
+  // Nested services, one of them blue/green (its hook lives in the listener's stack).
   'production-aurora-postgres-nested-seoul': (app) => seoul(app, {
-    profile: CostProfile.production(), servicePlacement: ServicePlacement.NESTED_STACKS,
+    profile: CostProfile.production(),
+    servicePlacement: ServicePlacement.NESTED_STACKS,
+    services: services.map((s, i) => ({ ...s, deployment: i === 0 ? ServiceDeployment.blueGreen({ smokeTests: [{ path: '/api/items' }] }) : undefined })),
   }),
   // Issue #19: a node-based cache with a password, signed-in writes, developer access, an image repository, Grafana with SAML.
   'production-aurora-cache-nodes-password-developer-access-virginia': (app) => virginia(app, {
@@ -160,12 +173,14 @@ export const MATRIX: Record<string, (app: App) => void> = {
 };
 
 if (require.main === module) {
-  const root = path.join(__dirname, '..', 'cdk.out', 'matrix');
-  fs.rmSync(root, { recursive: true, force: true });
-  for (const [name, build] of Object.entries(MATRIX)) {
-    const app = new App({ outdir: path.join(root, name) });
-    build(app);
-    const assembly = app.synth();
-    console.log(`matrix: ${name}: ${assembly.stacksRecursively.length} stack(s)`);
+  for (const [dir, cases] of [['matrix', MATRIX], ['scale', SCALE]] as const) {
+    const root = path.join(__dirname, '..', 'cdk.out', dir);
+    fs.rmSync(root, { recursive: true, force: true });
+    for (const [name, build] of Object.entries(cases)) {
+      const app = new App({ outdir: path.join(root, name) });
+      build(app);
+      const assembly = app.synth();
+      console.log(`${dir}: ${name}: ${assembly.stacksRecursively.length} stack(s)`);
+    }
   }
 }

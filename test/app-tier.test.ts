@@ -3,7 +3,7 @@ import { Stack, aws_ecs as ecs, aws_sns as sns } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { appVpc, newStack } from './fixtures';
 import { image, itemsService, resourcesOf, virginiaApp } from './three-tier-app.fixtures';
-import { AppTier, DataStore, DatabaseAccess, LogArchiveBucket, NatMode, ServicePlacement } from '../src';
+import { AppTier, DataStore, DatabaseAccess, LogArchiveBucket, NatMode, ServiceDeployment, ServicePlacement } from '../src';
 
 describe('AppTier alone', () => {
   // Two services in a VPC and archive of the test's own.
@@ -111,18 +111,30 @@ describe('app tier of a ThreeTierApp', () => {
     const sgs = resourcesOf(production, 'AWS::EC2::SecurityGroup');
     const lbSg = sgs.find(([id]) => id.includes('LoadBalancerSecurityGroup'))![0];
     const taskSg = sgs.find(([id]) => /ItemsSecurityGroup/.test(id))![0];
+    const servicesSg = sgs.find(([id]) => /AppServicesSecurityGroup/.test(id))![0];
+    const clientsSg = sgs.find(([id]) => /AppDatabaseClients/.test(id))![0];
     const dbSg = sgs.find(([id]) => /DataSecurityGroup/.test(id))![0];
-    // Tasks admit the load balancer only; the database admits the tasks only, on 5432.
+    // Tasks admit the load balancer only, on their port; the load balancer may send to the services' shared group on that port.
     production.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      GroupId: { 'Fn::GetAtt': [taskSg, 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [lbSg, 'GroupId'] }, FromPort: 8080,
+      GroupId: { 'Fn::GetAtt': [taskSg, 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [lbSg, 'GroupId'] }, FromPort: 8080, ToPort: 8080,
     });
+    production.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [lbSg, 'GroupId'] }, DestinationSecurityGroupId: { 'Fn::GetAtt': [servicesSg, 'GroupId'] }, FromPort: 8080, ToPort: 8080,
+    });
+    // The database admits its clients' shared group only, on 5432; the tasks carry both shared groups beside their own.
     production.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      GroupId: { 'Fn::GetAtt': [dbSg, 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [taskSg, 'GroupId'] }, FromPort: 5432, ToPort: 5432,
+      GroupId: { 'Fn::GetAtt': [dbSg, 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [clientsSg, 'GroupId'] }, FromPort: 5432, ToPort: 5432,
     });
+    const groups = resourcesOf(production, 'AWS::ECS::Service')[0][1].Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups;
+    expect(groups).toEqual([taskSg, clientsSg, servicesSg].map((id) => ({ 'Fn::GetAtt': [id, 'GroupId'] })));
     const ingress = resourcesOf(production, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties);
     expect(ingress.filter((r) => JSON.stringify(r.GroupId).includes(dbSg))).toHaveLength(1);
     expect(ingress.filter((r) => JSON.stringify(r.GroupId).includes(taskSg))).toHaveLength(1);
+    // The shared groups admit nothing: reaching one service means naming its own group.
+    for (const shared of [servicesSg, clientsSg]) expect(ingress.filter((r) => JSON.stringify(r.GroupId).includes(shared))).toHaveLength(0);
     expect(sgs.find(([id]) => id === dbSg)![1].Properties.SecurityGroupIngress).toBeUndefined();
+    // The load balancer's only egress is that one rule.
+    expect(resourcesOf(production, 'AWS::EC2::SecurityGroupEgress').filter(([, r]) => JSON.stringify(r.Properties.GroupId).includes(lbSg))).toHaveLength(1);
   });
 
   test('database connection details and the RDS-managed secret are injected into the containers', () => {
@@ -212,6 +224,9 @@ describe('app tier of a ThreeTierApp', () => {
     expect(JSON.stringify(container)).not.toMatch(/DB_HOST|DB_PASSWORD/);
     const dbSg = resourcesOf(t, 'AWS::EC2::SecurityGroup').find(([id]) => /DataSecurityGroup/.test(id))![0];
     expect(JSON.stringify(t.findResources('AWS::EC2::SecurityGroupIngress'))).not.toContain(dbSg);
+    // No database clients' group either: the tasks carry their own group and the services' shared one.
+    expect(resourcesOf(t, 'AWS::EC2::SecurityGroup').map(([id]) => id).filter((id) => /DatabaseClients/.test(id))).toEqual([]);
+    expect(resourcesOf(t, 'AWS::ECS::Service')[0][1].Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups).toHaveLength(2);
   });
 
   test('ServicePlacement.NESTED_STACKS: each service in a nested stack with its own security group rules', () => {
@@ -222,23 +237,28 @@ describe('app tier of a ThreeTierApp', () => {
     const nested = Template.fromStack(Stack.of(system.appTier.services[0]));
     nested.resourceCountIs('AWS::ECS::Service', 1);
     nested.resourceCountIs('AWS::CloudWatch::Alarm', 6);
-    // The database and load balancer rules live beside the service, so they exist before its tasks start.
-    nested.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5432, GroupId: { Ref: Match.stringLikeRegexp('DataSecurityGroup') } });
-    nested.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 8080, GroupId: { Ref: Match.stringLikeRegexp('LoadBalancerSecurityGroup') } });
+    // The service's own rule (from the load balancer) lives beside it; the shared groups' rules stay in the
+    // system's stack, and the nested stack is created after them (the database's and the load balancer's groups).
+    nested.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8080, SourceSecurityGroupId: { Ref: Match.stringLikeRegexp('LoadBalancerSecurityGroup') } });
+    nested.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
     expect(JSON.stringify(t.findResources('AWS::EC2::SecurityGroupIngress'))).not.toContain('ItemsSecurityGroup');
+    const dependsOn: string[] = Object.values(t.findResources('AWS::CloudFormation::Stack'))[0].DependsOn;
+    for (const rule of ['AppDataSecurityGroupfromSystemAppDatabaseClients', 'AppLoadBalancerSecurityGroupto']) {
+      expect(dependsOn.some((d) => d.startsWith(rule))).toBe(true);
+    }
   });
 
   test('database and endpoint rules raise no redundant-egress warning (the tasks allow all outbound)', () => {
     for (const placement of [ServicePlacement.SAME_STACK, ServicePlacement.NESTED_STACKS]) {
-      const { stack, system } = virginiaApp({ natMode: NatMode.none(), servicePlacement: placement });
-      const serviceStack = Stack.of(system.appTier.services[0]);
+      const { stack } = virginiaApp({ natMode: NatMode.none(), servicePlacement: placement });
       // A nested stack's messages are reported with its parent's.
       const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('Egress rule'));
       expect(warnings.map((w) => w.entry.data)).toEqual([]);
-      // The rules are there all the same: the database port and HTTPS to each endpoint.
-      const ingress = Template.fromStack(serviceStack).findResources('AWS::EC2::SecurityGroupIngress');
-      expect(Object.values(ingress).filter((r: any) => r.Properties.FromPort === 443).length).toBeGreaterThanOrEqual(5);
-      expect(Object.values(ingress).some((r: any) => r.Properties.FromPort === 5432)).toBe(true);
+      // The rules are there all the same, in the system's stack: the database port and HTTPS to each endpoint.
+      const ingress = Object.values(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupIngress')) as any[];
+      const from = (group: string) => ingress.filter((r) => JSON.stringify(r.Properties.SourceSecurityGroupId ?? '').includes(group));
+      expect(from('AppServicesSecurityGroup').filter((r) => r.Properties.FromPort === 443).length).toBeGreaterThanOrEqual(5);
+      expect(from('AppDatabaseClients').map((r) => r.Properties.FromPort)).toEqual([5432]);
     }
   });
 
@@ -249,13 +269,29 @@ describe('app tier of a ThreeTierApp', () => {
     expect(count).toBeLessThan(200);
     const same = virginiaApp({ services });
     expect(() => same.app.synth()).toThrow(/greater than allowed maximum of 500/);
-    Annotations.fromStack(nested.stack).hasNoWarning('*', Match.stringLikeRegexp('More than 55 services'));
   });
 
-  test('past 55 services, a warning about the security group rule quota (60 a direction by default)', () => {
-    const { stack, system } = virginiaApp({ servicePlacement: ServicePlacement.NESTED_STACKS, services: [] });
-    for (let i = 0; i < 56; i++) system.addService(`S${i}`, { image, pathPatterns: [`/api/s${i}/*`] });
-    Annotations.fromStack(stack).hasWarning('/System/App/App', Match.stringLikeRegexp('More than 55 services.*Service Quotas'));
+  test('no security group grows with the services: 30 services leave every shared group with the rules of one', () => {
+    const rulesOf = (count: number) => {
+      const services = Array.from({ length: count }, (_, i) => ({ id: `S${i}`, image, pathPatterns: [`/api/s${i}/*`] }));
+      const { stack } = virginiaApp({ services, natMode: NatMode.none(), servicePlacement: ServicePlacement.NESTED_STACKS });
+      const t = Template.fromStack(stack);
+      return ['AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress'].map((type) => Object.keys(t.findResources(type)).length);
+    };
+    expect(rulesOf(30)).toEqual(rulesOf(1));
+  });
+
+  test('past 100 target groups (a fixed quota; the rules reach their 100 together), an error that says what to do', () => {
+    const { system } = virginiaApp({ servicePlacement: ServicePlacement.NESTED_STACKS, services: [] });
+    const smokeTests = (i: number) => [{ path: `/api/s${i}/` }];
+    // 49 services with two target groups and two rules each, then rolling ones.
+    for (let i = 0; i < 49; i++) {
+      system.addService(`P${i}`, { image, pathPatterns: [`/api/s${i}/*`], priority: 10 + i * 10, deployment: ServiceDeployment.blueGreen({ smokeTests: smokeTests(i) }) });
+    }
+    system.addService('R1', { image, pathPatterns: ['/api/r1/*'], priority: 1000 });
+    system.addService('R2', { image, pathPatterns: ['/api/r2/*'], priority: 1010 });
+    expect(() => system.addService('R3', { image, pathPatterns: ['/api/r3/*'], priority: 1020 }))
+      .toThrow(/101 target groups.*at most 100 target groups \(a fixed quota\).*Deploy 'R3' and the services after it rolling/);
   });
 
   test('services send alarms to the system topic', () => {

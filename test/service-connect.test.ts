@@ -39,11 +39,14 @@ describe('a system with Service Connect: Frontend and Backend call Ai', () => {
     });
   });
 
-  test('Ai\'s tasks admit Frontend\'s and Backend\'s on 8080; nobody else gains a path', () => {
+  test('Ai\'s tasks admit the services\' shared group (Frontend\'s and Backend\'s tasks carry it) on 8080; nobody else gains a path', () => {
     const intoAi = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r: any) => r.Properties)
       .filter((p: any) => JSON.stringify(p.GroupId).includes('AppAiSecurityGroup'));
     const sources = intoAi.map((p: any) => p.SourceSecurityGroupId['Fn::GetAtt'][0].replace(/[0-9A-F]{8}$/, '')).sort();
-    expect(sources).toEqual(['AppBackendSecurityGroup', 'AppFrontendSecurityGroup', 'AppLoadBalancerSecurityGroup']);
+    // One rule however many clients: every service of the system is a Service Connect client.
+    expect(sources).toEqual(['AppLoadBalancerSecurityGroup', 'AppServicesSecurityGroup']);
+    const carried = Object.values(t.findResources('AWS::ECS::Service')).map((r: any) => JSON.stringify(r.Properties.NetworkConfiguration));
+    expect(carried.every((c) => c.includes('AppServicesSecurityGroup'))).toBe(true);
     expect(intoAi.filter((p: any) => !p.SourceSecurityGroupId['Fn::GetAtt'][0].startsWith('AppLoadBalancer')).every((p: any) => p.FromPort === 8080 && p.ToPort === 8080)).toBe(true);
     const intoFrontend = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r: any) => r.Properties)
       .filter((p: any) => JSON.stringify(p.GroupId).includes('AppFrontendSecurityGroup'));

@@ -34,10 +34,14 @@ describe('a system with a serverless cache (the default), one service asking for
     expect(cache.Properties.SubnetIds).toEqual(isolated);
   });
 
-  test('TLS always on, ports 6379 and 6380: only the asking service is admitted, on both ports', () => {
+  test('TLS always on, ports 6379 and 6380: only the asking service is admitted (its cache clients\' group), on both ports', () => {
     const rules = ingressTo(t, 'AppCacheSecurityGroup');
     expect(rules).toHaveLength(1);
-    expect(rules[0]).toMatchObject({ IpProtocol: 'tcp', FromPort: 6379, ToPort: 6380, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^AppItemsSecurityGroup/), 'GroupId'] } });
+    expect(rules[0]).toMatchObject({ IpProtocol: 'tcp', FromPort: 6379, ToPort: 6380, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^AppCacheClients/), 'GroupId'] } });
+    // Only the service that asked carries the cache clients' group.
+    const carriers = Object.entries(t.findResources('AWS::ECS::Service'))
+      .filter(([, r]: [string, any]) => JSON.stringify(r.Properties.NetworkConfiguration).includes('AppCacheClients')).map(([id]) => id);
+    expect(carriers).toEqual([expect.stringMatching(/^AppItemsService/)]);
     t.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('^Valkey cache of'), SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })] });
   });
 
@@ -158,12 +162,14 @@ test('one node without replicas: no failover, acknowledged, still clean', () => 
   expect(formatFindings(nagFindings(stack))).toBe('');
 });
 
-test('a service in a nested stack gets its rule and user grant in its own stack', () => {
+test('a service in a nested stack gets its user grant in its own stack; the cache admits the clients\' group in the system\'s', () => {
   const { stack, system } = virginiaApp({
     cache: {}, servicePlacement: ServicePlacement.NESTED_STACKS, services: [{ ...itemsService, cache: true }],
   });
   const nested = Template.fromStack(Stack.of(system.appTier.services[0]));
-  nested.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 6379, ToPort: 6380 });
+  Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+    FromPort: 6379, ToPort: 6380, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AppCacheClients'), 'GroupId'] },
+  });
   nested.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'elasticache:Connect' })]) } });
   Template.fromStack(stack).resourceCountIs('AWS::ElastiCache::ServerlessCache', 1);
 });

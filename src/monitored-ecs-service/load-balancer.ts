@@ -89,6 +89,15 @@ export interface SharedListenerOptions {
    * @default - no host condition (give pathPatterns instead)
    */
   readonly hostHeaders?: string[];
+
+  /**
+   * A security group that every service on this listener carries beside its own. The load
+   * balancer's egress rule names this group (one rule per container port) instead of each
+   * service's, so the load balancer's group stays under its rule quota however many services
+   * share it; each service's own group still admits the load balancer on its port only.
+   * @default - the load balancer's egress rule names the service's own group (one rule per service)
+   */
+  readonly targetSecurityGroup?: ec2.ISecurityGroup;
 }
 
 /** What a load balancer choice gives the service once bound. */
@@ -99,6 +108,8 @@ export interface ServiceLoadBalancerBinding {
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   /** The rule on a shared listener. */
   readonly listenerRule?: elbv2.ApplicationListenerRule;
+  /** A group the tasks carry beside their own, which the load balancer's egress rule names. */
+  readonly targetSecurityGroup?: ec2.ISecurityGroup;
   /** With a progressive deployment: where production and test traffic go, and how the hook reaches the test rule. */
   readonly progressive?: ProgressiveBinding;
 }
@@ -400,7 +411,8 @@ class SharedListener extends ServiceLoadBalancer {
       conditions,
       ...(progressive ? { action: bothTargetGroups(targetGroup, progressive.alternateTargetGroup) } : { targetGroups: [targetGroup] }),
     });
-    if (!progressive) return { listener, loadBalancer: listener.loadBalancer, listenerRule };
+    const targetSecurityGroup = rule.targetSecurityGroup;
+    if (!progressive) return { listener, loadBalancer: listener.loadBalancer, listenerRule, targetSecurityGroup };
     const hooks = hookSecurityGroup(listener, vpc);
     const action = bothTargetGroups(targetGroup, progressive.alternateTargetGroup);
     const dns = listener.loadBalancer.loadBalancerDnsName;
@@ -412,6 +424,7 @@ class SharedListener extends ServiceLoadBalancer {
       listener,
       loadBalancer: listener.loadBalancer,
       listenerRule,
+      targetSecurityGroup,
       progressive: { productionRule: listenerRule, testRule, listeners, hookSecurityGroup: hooks, ...routes, throughNat, testBaseUrl, testHeaders },
     });
     if (traffic instanceof PortTestTraffic) {

@@ -21,7 +21,7 @@ import { ImageRepository, ImageRepositoryOptions } from '../image-repository';
 import { ILogArchive } from '../log-archive-bucket';
 import { ec2Description } from '../private/cfn-text';
 import { newServiceCluster } from '../private/cluster';
-import { allowFromClient } from '../private/connections';
+import { admitLoadBalancer, allowFromClient } from '../private/connections';
 import { ExecAudit } from '../private/exec-audit';
 import { acknowledge, explainLogGroupKey, inCompliancePacks } from '../private/nag';
 import { alarmTopicFor, routeEcsEvents, subscribeSlack } from '../private/notifications';
@@ -299,6 +299,20 @@ export interface MonitoredEcsServiceOptions {
    * @default - a new dashboard for the service
    */
   readonly dashboard?: cloudwatch.Dashboard;
+  /**
+   * More security groups for the tasks, beside the service's own (which admits the load balancer
+   * only): e.g. a group that a database admits once for all its clients. A task carries at most
+   * 5 groups (its own, these, and a shared listener's `targetSecurityGroup`).
+   * @default - none
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * Draw the service's rows on a dashboard (`dashboard`, or one of its own). Off, the service has
+   * no dashboard: a `ThreeTierApp` turns it off past `dashboardServiceRows` services, whose
+   * fleet graphs show them instead.
+   * @default true
+   */
+  readonly dashboardRows?: boolean;
 }
 
 /** Properties of a `MonitoredEcsService`. */
@@ -349,8 +363,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
   public readonly alarmTopic: sns.ITopic;
   /** Alarms by signal (absent when disabled). */
   public readonly alarms: CreatedAlarms;
-  /** The CloudWatch dashboard the service draws on (its own, or the one given in `dashboard`). */
-  public readonly dashboard: cloudwatch.Dashboard;
+  private readonly rowsOn?: cloudwatch.Dashboard;
   /** EventBridge rules that forward ECS deployment failures and unexpected task stops. */
   public readonly eventRules: events.Rule[];
   /** The Chatbot Slack channel, when `slackChatbot` is set. */
@@ -359,6 +372,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
   public readonly slackNotifier?: lambda.Function;
   private readonly workspace?: aps.CfnWorkspace;
   private readonly execEnabled: boolean;
+  private readonly ownConnections: ec2.Connections;
   private readonly containerPort: number;
   private readonly serverName?: string;
   private readonly ownRepository?: ImageRepository;
@@ -462,6 +476,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       description: ec2Description(`Tasks of ${this.node.path}; admits the load balancer only`),
       allowAllOutbound: true,
     });
+    this.ownConnections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(containerPort) });
 
     // Load balancer and target group (two for blue/green, canary and linear: ECS moves traffic between them)
     const hc = props.healthCheck ?? {};
@@ -491,7 +506,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
     this.listener = binding.listener;
     this.loadBalancer = binding.loadBalancer;
     this.listenerRule = binding.listenerRule;
-    this.securityGroup.connections.allowFrom(this.listener, ec2.Port.tcp(containerPort), 'From the load balancer');
+    admitLoadBalancer(this.securityGroup, this.listener, ec2.Port.tcp(containerPort), binding.targetSecurityGroup);
 
     // Alarms are named before the service exists: the service lists some as deployment alarms.
     const namePrefix = alarmNamePrefix(this);
@@ -526,7 +541,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
         : undefined,
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? SERVICE_DEFAULTS.healthCheckGracePeriod,
       enableExecuteCommand: props.enableExecuteCommand && !execAudit,
-      securityGroups: [this.securityGroup],
+      securityGroups: [this.securityGroup, ...props.securityGroups ?? [], ...binding.targetSecurityGroup ? [binding.targetSecurityGroup] : []],
       vpcSubnets: subnets,
       assignPublicIp: false,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
@@ -545,10 +560,12 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       // Newer aws-cdk-lib asks every service for a circuit breaker; the API keeps it to rolling updates.
       Annotations.of(this.service).acknowledgeWarning('@aws-cdk/aws-ecs:shouldUseCircuitBreaker',
         'Blue/green, canary and linear deployments roll back on the deployment alarms and the smoke-test hook; the circuit breaker is for rolling updates.');
-      this.targetGroup.addTarget(target);
+      this.targetGroup.addTarget(ownRulesOnly(target, binding.targetSecurityGroup));
     } else {
-      this.targetGroup.addTarget(this.service.loadBalancerTarget({ containerName: 'app', containerPort }));
+      this.targetGroup.addTarget(ownRulesOnly(this.service.loadBalancerTarget({ containerName: 'app', containerPort }), binding.targetSecurityGroup));
     }
+    // With a shared target group, the load balancer's egress rule is on its own group: tasks start after it.
+    if (binding.targetSecurityGroup) for (const group of this.listener.connections.securityGroups) this.service.node.addDependency(group);
     // The service may only start once the cluster's capacity providers are associated.
     if (this.cluster instanceof ecs.Cluster) this.service.node.addDependency(this.cluster);
 
@@ -585,8 +602,10 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
     }
     this.eventRules = routeEcsEvents(this, this.alarmTopic, this.cluster.clusterArn, this.service.serviceArn, this.service.serviceName);
     ({ slackChannel: this.slackChannel, slackNotifier: this.slackNotifier } = subscribeSlack(this, this.alarmTopic, props, props.logEncryptionKey));
-    this.dashboard = props.dashboard ?? new cloudwatch.Dashboard(this, 'Dashboard');
-    drawServiceRows(this.dashboard, this, this.allAlarms(), props.dashboard ? this.node.id : undefined, this.alternate);
+    if (props.dashboardRows ?? true) {
+      this.rowsOn = props.dashboard ?? new cloudwatch.Dashboard(this, 'Dashboard');
+      drawServiceRows(this.rowsOn, this, this.allAlarms(), props.dashboard ? this.node.id : undefined, this.alternate);
+    }
 
     if (subnets.subnetType === ec2.SubnetType.PRIVATE_ISOLATED) {
       Annotations.of(this).addWarningV2('cdk-three-tier:isolatedTasks',
@@ -654,6 +673,15 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
     });
   }
 
+  /** The CloudWatch dashboard the service draws on (its own, or the one given in `dashboard`); throws when `dashboardRows` is off. */
+  public get dashboard(): cloudwatch.Dashboard {
+    if (!this.rowsOn) {
+      throw invalid(this.node.path, 'dashboard', undefined, 'the service draws no rows (dashboardRows: false, or a ThreeTierApp past dashboardServiceRows)',
+        'Give the service dashboardRows: true (and a dashboard to draw on), or read its metrics (metricRequestCount(), ...).');
+    }
+    return this.rowsOn;
+  }
+
   /** The service's own ECR repository; throws unless `imageRepository` is set. */
   public get imageRepository(): ImageRepository {
     if (!this.ownRepository) {
@@ -701,9 +729,13 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
     return audit.resources.logGroup;
   }
 
-  /** The security groups of the tasks (`ec2.IConnectable`): allow other resources to reach the service or be reached by it. */
+  /**
+   * The service's own security group (`ec2.IConnectable`): allow other resources to reach the
+   * service or be reached by it. A shared listener's `targetSecurityGroup`, which the tasks also
+   * carry, is not part of it, so admitting the service admits this service only.
+   */
   public get connections(): ec2.Connections {
-    return this.service.connections;
+    return this.ownConnections;
   }
 
   /** The task role (`iam.IGrantable`): grant the service's containers access to other resources. */
@@ -889,6 +921,19 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
   private allAlarms(): cloudwatch.Alarm[] {
     return Object.values(this.alarms).filter((a): a is cloudwatch.Alarm => a !== undefined);
   }
+}
+
+/**
+ * With a shared target group of the listener, the target is attached without CDK's rules for it
+ * (the load balancer's egress to each of the service's groups, one per service): `admitLoadBalancer`
+ * made the rules, naming the shared group instead.
+ */
+function ownRulesOnly(target: elbv2.IApplicationLoadBalancerTarget, shared: ec2.ISecurityGroup | undefined): elbv2.IApplicationLoadBalancerTarget {
+  if (!shared) return target;
+  return {
+    attachToApplicationTargetGroup: (group) => target.attachToApplicationTargetGroup(
+      Object.create(group, { registerConnectable: { value: () => undefined } })),
+  };
 }
 
 function notProgressive(service: Construct, handle: string): Error {

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import {
-  Duration, RemovalPolicy, Stack, Token,
+  Duration, Names, RemovalPolicy, Stack, Token,
   aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -135,10 +135,15 @@ function smokeHost(scope: Construct, binding: ProgressiveBinding, options: Progr
   return host;
 }
 
-function smokeTestFunction(scope: Construct, binding: ProgressiveBinding, options: ProgressiveDeploymentOptions,
+function smokeTestFunction(service: Construct, binding: ProgressiveBinding, options: ProgressiveDeploymentOptions,
   plan: SmokeTestPlan): lambda.Function {
-  const checks = smokeChecks(scope, binding, options, plan);
-  const host = smokeHost(scope, binding, options);
+  const checks = smokeChecks(service, binding, options, plan);
+  const host = smokeHost(service, binding, options);
+  // A service in a nested stack has its hook in the listener's stack, so the function's VpcConfig
+  // names the subnets and the hooks' group directly: the cfn-guard CDK plugin (Control Tower rules)
+  // fails on a Lambda function whose VpcConfig reads nested-stack parameters.
+  const listener = binding.listeners[0];
+  const scope = Stack.of(listener) === Stack.of(service) ? service : new Construct(listener, `DeploymentHook${Names.uniqueId(service)}`);
   const logGroup = new logs.LogGroup(scope, 'DeploymentHookLogs', {
     retention: logs.RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -146,7 +151,7 @@ function smokeTestFunction(scope: Construct, binding: ProgressiveBinding, option
   });
   const role = new iam.Role(scope, 'DeploymentHookRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    description: `Deployment smoke tests of ${scope.node.path}`,
+    description: `Deployment smoke tests of ${service.node.path}`,
   });
   const policy = new iam.ManagedPolicy(scope, 'DeploymentHookPolicy', {
     roles: [role],
@@ -177,7 +182,7 @@ function smokeTestFunction(scope: Construct, binding: ProgressiveBinding, option
     vpc: plan.vpc,
     vpcSubnets: plan.subnets,
     securityGroups: [binding.hookSecurityGroup],
-    description: `Smoke-tests a new revision of ${scope.node.path} through the test listener rule`,
+    description: `Smoke-tests a new revision of ${service.node.path} through the test listener rule`,
     environment: {
       SMOKE_TEST: Stack.of(scope).toJsonString({ baseUrl: binding.testBaseUrl, headers: binding.testHeaders, host, checks, ca: options.smokeTestCa }),
     },

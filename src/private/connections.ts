@@ -1,4 +1,4 @@
-import { aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import { ec2Description } from './cfn-text';
 
 /**
@@ -15,5 +15,21 @@ export function allowFromClient(target: ec2.IConnectable, client: ec2.IConnectab
       targetGroup.addIngressRule(clientGroup, port, description, true);
       if (!clientGroup.allowAllOutbound) clientGroup.addEgressRule(targetGroup, port, description, false);
     }
+  }
+}
+
+/**
+ * The tasks' own group admits the load balancer on the container port. The load balancer's
+ * egress rule names `shared` when the tasks carry it (one rule per port for every service on the
+ * listener, placed with `shared`), else the tasks' own group (one rule per service).
+ */
+export function admitLoadBalancer(tasks: ec2.SecurityGroup, listener: elbv2.ApplicationListener, port: ec2.Port, shared?: ec2.ISecurityGroup): void {
+  if (!shared) {
+    tasks.connections.allowFrom(listener, port, 'From the load balancer');
+    return;
+  }
+  for (const balancer of listener.connections.securityGroups) {
+    tasks.addIngressRule(balancer, port, 'From the load balancer');
+    if (!balancer.allowAllOutbound) balancer.addEgressRule(shared, port, ec2Description(`To the services on ${port}`), true);
   }
 }

@@ -1,4 +1,4 @@
-import { Annotations, Duration, NestedStack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
+import { Duration, NestedStack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { listenerPaths } from './routes';
 import { ILogArchive } from '../log-archive-bucket';
@@ -10,23 +10,23 @@ import { alarmTopicFor } from '../private/notifications';
 import { defaultPrivateSubnets } from '../private/subnets';
 import { checkId, invalid } from '../private/validate';
 
-/** Services past which the shared security groups near their default quota of 60 rules a direction. */
-const SECURITY_GROUP_RULE_SERVICES = 55;
+/** Target groups per Application Load Balancer (a fixed quota). */
+const LOAD_BALANCER_TARGET_GROUPS = 100;
 
 /** Where the app tier puts each service's resources. */
 export enum ServicePlacement {
   /**
-   * In the app tier's stack. A service adds about 26 CloudFormation resources (roles, security
-   * group rules, task definition, target group, listener rule, scaling, alarms, event rules), so
-   * about 15 services fit beside the rest of a `ThreeTierApp` under the 500-resource limit.
+   * In the app tier's stack. A service adds about 24 CloudFormation resources (roles, security
+   * group and rule, task definition, target group, listener rule, scaling, alarms, event rules), so
+   * about 16 services fit beside the rest of a `ThreeTierApp` under the 500-resource limit.
    */
   SAME_STACK = 'same-stack',
   /**
    * Each service in a nested stack of its own (`<id>Stack`), which adds two resources to the app
    * tier's stack (the nested stack and, with a log archive, the log subscription), so the
-   * 500-resource limit no longer binds; the shared security groups' rule quotas (60 a direction
-   * by default: one rule a service on the load balancer's, the database's and each endpoint's)
-   * and the load balancer's 100 listener rules do, at about 55 services unless raised.
+   * 500-resource limit no longer binds. The shared security groups' rules do not grow with the
+   * services (they name `servicesSecurityGroup`); the load balancer's quotas bind at 100 services
+   * (100 target groups, fixed; 100 listener rules, adjustable; a progressive deployment takes two of each).
    * CloudFormation passes the shared pieces (cluster, listener, topic, database) as parameters.
    * Switching an existing service between placements replaces it, and its new listener rule
    * cannot take the old one's priority while both exist: give it a new `priority` when you switch.
@@ -125,6 +125,13 @@ export class AppTier extends Construct {
   public readonly listener: elbv2.ApplicationListener;
   /** Topic that receives every alarm and ECS event. */
   public readonly alarmTopic: sns.ITopic;
+  /**
+   * The group every service's tasks carry beside their own. The load balancer's egress rules name
+   * it (one per container port), and in a `ThreeTierApp` the database, the interface endpoints and
+   * Service Connect servers admit it once, so no shared group's rules grow with the services.
+   * Admitting it admits every service of the tier; admit a service's `connections` to admit that service only.
+   */
+  public readonly servicesSecurityGroup: ec2.SecurityGroup;
   /** The services, in the order they were added. */
   public readonly services: MonitoredEcsService[] = [];
   private readonly ruleOrder: Array<{ id: string; priority: number; catchAll: boolean }> = [];
@@ -135,6 +142,7 @@ export class AppTier extends Construct {
   private readonly defaults?: AppServiceDefaults;
   private readonly placement: ServicePlacement;
   private readonly routes = new Map<string, string>();
+  private targetGroups = 0;
 
   constructor(scope: Construct, id: string, props: AppTierProps) {
     super(scope, id);
@@ -161,6 +169,12 @@ export class AppTier extends Construct {
       idleTimeout: Duration.seconds(60),
     });
     props.logArchive.addApplicationLoadBalancer(this.loadBalancer);
+    this.servicesSecurityGroup = new ec2.SecurityGroup(this, 'ServicesSecurityGroup', {
+      vpc: props.vpc,
+      description: ec2Description(`Carried by every service of ${this.node.path} beside its own group; admits nothing`),
+      // As the tasks' own groups: their egress stays constant too (no rule per peer that admits this group).
+      allowAllOutbound: true,
+    });
     this.listener = this.loadBalancer.addListener('Http', {
       port: 80,
       protocol: elbv2.ApplicationProtocol.HTTP,
@@ -193,6 +207,19 @@ export class AppTier extends Construct {
         'Only CloudFront\'s VPC origin reaches this internal listener; redirecting would loop. Viewers use HTTPS on CloudFront.',
         ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']),
     ]);
+  }
+
+  /**
+   * The services' target groups on the one load balancer: at most 100, a fixed quota. Each service
+   * has as many listener rules as target groups, so the rules (100 by default) reach theirs together.
+   */
+  private checkTargetGroupQuota(id: string, service: MonitoredEcsService): void {
+    this.targetGroups += service.node.findAll().filter((c) => c instanceof elbv2.ApplicationTargetGroup).length;
+    if (this.targetGroups > LOAD_BALANCER_TARGET_GROUPS) {
+      throw invalid(service.node.path, 'services', `${this.targetGroups} target groups`,
+        `an Application Load Balancer takes at most ${LOAD_BALANCER_TARGET_GROUPS} target groups (a fixed quota), and each service has one ` +
+        '(two with a blue/green, canary or linear deployment)', `Deploy '${id}' and the services after it rolling, or put them in a second ThreeTierApp.`);
+    }
   }
 
   /** Run a service behind the shared listener. */
@@ -234,19 +261,16 @@ export class AppTier extends Construct {
       maxTasks: options.maxTasks ?? this.defaults?.maxTasks,
       spotShare: options.spotShare ?? this.defaults?.spotShare,
       logArchive: options.logArchive ?? this.logArchive,
-      loadBalancer: ServiceLoadBalancer.sharedListener(this.listener, { priority, pathPatterns, hostHeaders: options.hostHeaders }),
+      loadBalancer: ServiceLoadBalancer.sharedListener(this.listener, {
+        priority, pathPatterns, hostHeaders: options.hostHeaders, targetSecurityGroup: this.servicesSecurityGroup,
+      }),
       cluster: this.cluster,
       vpc: this.vpc,
       vpcSubnets: options.vpcSubnets ?? this.vpcSubnets,
       alarmTopic: options.alarmTopic ?? this.alarmTopic,
     });
     this.services.push(service);
-    if (this.services.length === SECURITY_GROUP_RULE_SERVICES + 1) {
-      Annotations.of(this).addWarningV2('cdk-three-tier:securityGroupRuleQuota',
-        `More than ${SECURITY_GROUP_RULE_SERVICES} services: each adds a rule to the load balancer's security group (and the ` +
-        'database\'s and each endpoint\'s), whose default quota is 60 rules a direction, and one of the listener\'s 100 rules. ' +
-        'Raise "Inbound or outbound rules per security group" in Service Quotas before deploying, or split the services.');
-    }
+    this.checkTargetGroupQuota(id, service);
     return service;
   }
 }

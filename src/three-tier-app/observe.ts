@@ -43,6 +43,7 @@ export function createSystemDashboard(scope: Construct, web: WebTier, app: AppTi
     new cloudwatch.AlarmWidget({ title: 'Load balancer 5xx', alarm: alarms.loadBalancer5xx, width: 8 }),
     new cloudwatch.GraphWidget({ title: 'Target response time p99 (s)', left: [lb.targetResponseTime({ period: minute, statistic: 'p99' })], width: 8 }),
   );
+  dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: '## Services: the 10 highest of each', width: 24, height: 1 }), ...fleetGraphs(app));
   const display = data._display;
   dashboard.addWidgets(
     new cloudwatch.GraphWidget({ title: `${display.title}: capacity`, left: [data.metricCapacity()], width: 8 }),
@@ -58,6 +59,35 @@ export function createSystemDashboard(scope: Construct, web: WebTier, app: AppTi
     );
   }
   return dashboard;
+}
+
+/**
+ * Every service of the tier on six graphs, each the 10 highest: SEARCH by the load balancer's or
+ * the cluster's name finds the services' series, so the widgets stay the same size however many
+ * services there are (a service's own rows grow the dashboard by 8 widgets each).
+ */
+function fleetGraphs(app: AppTier): cloudwatch.IWidget[] {
+  const top = (namespace: string, dimensions: string, metricName: string, filter: string, statistic: string, by: string) =>
+    new cloudwatch.MathExpression({
+      expression: `SORT(SEARCH('{${namespace},${dimensions}} MetricName="${metricName}" ${filter}', '${statistic}', 60), ${by}, DESC, 10)`,
+      usingMetrics: {},
+      label: '',
+      period: minute,
+    });
+  const byTargetGroup = (metricName: string, statistic: string, by: string) =>
+    top('AWS/ApplicationELB', 'LoadBalancer,TargetGroup', metricName, `LoadBalancer="${app.loadBalancer.loadBalancerFullName}"`, statistic, by);
+  const byService = (metricName: string) =>
+    top('AWS/ECS', 'ClusterName,ServiceName', metricName, `ClusterName="${app.cluster.clusterName}"`, 'Average', 'MAX');
+  const graph = (title: string, metric: cloudwatch.IMetric) =>
+    new cloudwatch.GraphWidget({ title, left: [metric], width: 8, height: 6, legendPosition: cloudwatch.LegendPosition.RIGHT });
+  return [
+    graph('Requests by target group', byTargetGroup('RequestCount', 'Sum', 'SUM')),
+    graph('Target 5xx by target group', byTargetGroup('HTTPCode_Target_5XX_Count', 'Sum', 'SUM')),
+    graph('Response time p99 by target group (s)', byTargetGroup('TargetResponseTime', 'p99', 'MAX')),
+    graph('Unhealthy hosts by target group', byTargetGroup('UnHealthyHostCount', 'Maximum', 'MAX')),
+    graph('CPU utilization by service (%)', byService('CPUUtilization')),
+    graph('Memory utilization by service (%)', byService('MemoryUtilization')),
+  ];
 }
 
 /** System alarms, each sending ALARM and OK to the topic. */

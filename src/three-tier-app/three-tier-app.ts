@@ -20,10 +20,11 @@ import { listenerPaths } from './routes';
 import { WebDomainProps, WebTier, defaultContentSecurityPolicy } from './web-tier';
 import { CloudFrontLogFormat, ILogArchive, LogArchiveBucket } from '../log-archive-bucket';
 import { MonitoredEcsService, ChatbotSlackChannel } from '../monitored-ecs-service';
+import { ec2Description } from '../private/cfn-text';
 import { newLogGroupKey } from '../private/kms';
 import { acknowledge, inCompliancePacks } from '../private/nag';
 import { alarmTopicFor, subscribeSlack } from '../private/notifications';
-import { invalid } from '../private/validate';
+import { checkRange, invalid } from '../private/validate';
 import { ValkeyCache, ValkeyCacheOptions } from '../valkey-cache';
 
 
@@ -191,11 +192,19 @@ export interface ThreeTierAppProps {
   readonly services?: ThreeTierServiceDefinition[];
   /**
    * Where each service's resources go: `NESTED_STACKS` for more services than fit one stack
-   * (about 15 do, beside the rest of the system, under CloudFormation's 500-resource limit; with
-   * nested stacks, security group rule quotas bind at about 55 services unless raised).
+   * (about 16 do, beside the rest of the system, under CloudFormation's 500-resource limit; with
+   * nested stacks, the load balancer's 100 target groups and 100 rules bind, at about 95 services).
    * @default ServicePlacement.SAME_STACK
    */
   readonly servicePlacement?: ServicePlacement;
+  /**
+   * How many services (the first ones added) draw their rows on the system dashboard. Every
+   * service is on its fleet graphs (requests, 5xx, p99, unhealthy hosts, CPU, memory, the top 10
+   * of each); a service's rows add 8 widgets (a dashboard holds 500) and about 13 KB to the
+   * system stack's template (CloudFormation takes 1 MB), so a large system keeps to the fleet graphs.
+   * @default 20
+   */
+  readonly dashboardServiceRows?: number;
   /**
    * Cognito sign-up and login.
    * @default - no user pool
@@ -242,6 +251,7 @@ export class ThreeTierApp extends Construct {
   private readonly access?: DeveloperAccess;
   private readonly managedGrafana?: ManagedGrafana;
   private readonly serviceConnect: boolean;
+  private readonly serviceRows: number;
   private readonly connected: Array<{ id: string; service: MonitoredEcsService; server?: string }> = [];
   /** Topic of every alarm and event. */
   public readonly alarmTopic: sns.ITopic;
@@ -259,6 +269,8 @@ export class ThreeTierApp extends Construct {
   constructor(scope: Construct, id: string, props: ThreeTierAppProps = {}) {
     super(scope, id);
     this.profile = props.profile ?? CostProfile.production();
+    this.serviceRows = props.dashboardServiceRows ?? 20;
+    checkRange(this.node.path, 'dashboardServiceRows', this.serviceRows, 0, 40, 'services with rows on the system dashboard (8 widgets and about 13 KB of template each)', { integer: true });
     if (this.profile.logEncryption) {
       this.logEncryptionKey = newLogGroupKey(this, 'LogKey', `Encrypts the log groups of ${this.node.path}`);
     }
@@ -290,6 +302,9 @@ export class ThreeTierApp extends Construct {
       serviceDefaults: this.profile.services,
       servicePlacement: props.servicePlacement,
     });
+    // Every service carries the app tier's shared group: one rule on each endpoint's group, however
+    // many services there are (each service's own group admits the load balancer only).
+    this.network.allowEndpointsFrom(this.appTier.servicesSecurityGroup);
     this.serviceConnect = props.serviceConnect !== undefined;
     if (props.serviceConnect) {
       this.appTier.cluster.addDefaultCloudMapNamespace({
@@ -389,17 +404,33 @@ export class ThreeTierApp extends Construct {
       throw invalid(this.node.path, `service '${id}' serviceConnectName`, options.serviceConnectName, `service '${taken.id}' already answers to it`,
         'Give each service its own name.');
     }
+    const rows = this.appTier.services.length < this.serviceRows;
+    // Shared groups the database and the cache admit once, for every service that uses them.
+    const aurora = access !== DatabaseAccess.NONE ? this.dataTier._aurora : undefined;
+    const clients: Array<[ec2.SecurityGroup, ec2.ISecurityGroup]> = [
+      ...aurora ? [[this.clientGroup('DatabaseClients'), aurora.securityGroup] as [ec2.SecurityGroup, ec2.ISecurityGroup]] : [],
+      ...options.cache ? [[this.clientGroup('CacheClients', id), this.cacheFor(id).securityGroup] as [ec2.SecurityGroup, ec2.ISecurityGroup]] : [],
+    ];
     const service = this.appTier.addService(id, {
+      securityGroups: [...clients.map(([group]) => group), ...options.securityGroups ?? []],
       ...options,
       serviceConnect: this.serviceConnect ? { serverName: options.serviceConnectName } : options.serviceConnect,
       logEncryptionKey: options.logEncryptionKey ?? this.logEncryptionKey,
-      // Its rows go on the system dashboard: a dashboard per service would cost $3 a month each.
-      dashboard: options.dashboard ?? this.dashboard,
+      // Its rows go on the system dashboard (a dashboard per service would cost $3 a month each)
+      // while it has room; the fleet graphs show every service.
+      dashboard: options.dashboard ?? (rows ? this.dashboard : undefined),
+      dashboardRows: options.dashboardRows ?? (options.dashboard !== undefined || rows),
       environment: { ...given, ...options.environment },
       secrets: { ...connection.secrets, ...options.secrets },
     });
-    if (options.cache) this.cacheFor(id).connectService(id, service);
-    if (this.serviceConnect) this.connectServices(id, service, options.serviceConnectName);
+    if (options.cache) {
+      // The cache admits its clients' shared group once; the service gets its user, environment and secrets.
+      const cacheClients = clients[clients.length - 1][0];
+      const cached = this.cacheFor(id).connect(id, { connections: cacheClients.connections, grantPrincipal: service.grantPrincipal });
+      for (const [name, value] of Object.entries(cached.environment)) service.container.addEnvironment(name, value);
+      for (const [name, secret] of Object.entries(cached.secrets)) service.container.addSecret(name, secret);
+    }
+    if (this.serviceConnect) this.connectServices(id, service, options.serviceConnectName, rows);
     if (this.managedGrafana) {
       // The service's rows join the system dashboard, and its Prometheus workspace becomes a data source.
       const prometheusWorkspace = options.prometheus ? service.prometheusWorkspace : undefined;
@@ -413,14 +444,15 @@ export class ThreeTierApp extends Construct {
       }]);
     }
     const taskRole = service.taskDefinition.taskRole;
-    const client = { id, role: taskRole, securityGroup: service.securityGroup, service: service.service };
+    const client = { id, role: taskRole, service: service.service };
     const granted = this.dataTier._admit(client, access, options.databaseUser);
+    // The rules that admit those groups are on the database's and cache's own groups: tasks start after them.
+    if (clients.length) service.service.node.addDependency(...clients.map(([, admitting]) => admitting));
     // The database's and the cache's grants may be what creates the task role's policy.
     const policy = taskRole.node.tryFindChild('DefaultPolicy');
     if ((granted || options.cache) && policy) {
       acknowledge(policy, inCompliancePacks('IAMNoInlinePolicy', 'The task role policy is generated by CDK from the database and cache grants the service needs.'));
     }
-    this.network.allowEndpointsFrom(service.securityGroup);
     this.network._checkService(service, options);
     if (options.auth && !this.network.egress) {
       Annotations.of(service).addWarningV2('cdk-three-tier:userPoolKeysWithoutNat',
@@ -431,14 +463,14 @@ export class ThreeTierApp extends Construct {
     return service;
   }
 
-  /** Servers admit every other service on their container port; a server gets a dashboard row. */
-  private connectServices(id: string, service: MonitoredEcsService, server: string | undefined): void {
-    for (const other of this.connected) {
-      if (other.server) other.service.allowServiceConnectFrom(service, `Service Connect from ${id}`);
-      if (server) service.allowServiceConnectFrom(other.service, `Service Connect from ${other.id}`);
-    }
+  /**
+   * A server admits the services' shared group on its container port (every service of the system
+   * is a Service Connect client: one rule, however many); a server gets a dashboard row.
+   */
+  private connectServices(id: string, service: MonitoredEcsService, server: string | undefined, rows: boolean): void {
     this.connected.push({ id, service, server });
-    if (server) {
+    if (server) service.allowServiceConnectFrom(this.appTier.servicesSecurityGroup, 'Service Connect from the services of the system');
+    if (server && rows) {
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({
           title: `${id}: Service Connect requests (${server})`,
@@ -474,6 +506,24 @@ export class ThreeTierApp extends Construct {
     }
     this.network.allowEndpointsFrom(access.securityGroup);
     return access;
+  }
+
+  /**
+   * The shared group of the database's or the cache's clients (made by the first service that
+   * needs it): the database or cache admits it once, so its rules do not grow with its clients.
+   */
+  private clientGroup(id: 'DatabaseClients' | 'CacheClients', service?: string): ec2.SecurityGroup {
+    const existing = this.appTier.node.tryFindChild(id) as ec2.SecurityGroup | undefined;
+    if (existing) return existing;
+    const cache = id === 'CacheClients' ? this.cacheFor(service!) : undefined;
+    const group = new ec2.SecurityGroup(this.appTier, id, {
+      vpc: this.network.vpc,
+      description: ec2Description(`Carried by the services of ${this.node.path} that use the ${cache ? 'cache' : 'database'}; admits nothing`),
+      allowAllOutbound: true,
+    });
+    if (cache) cache.allowFrom(group, 'Valkey from the services that use the cache');
+    else this.dataTier.allowFrom(group, 'From the services that use the database');
+    return group;
   }
 
   /** The cache, for a service that asks for it. */

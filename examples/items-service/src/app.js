@@ -85,16 +85,19 @@ export function createHandler({ store, metrics, log, config, state, auth }) {
       throw err;
     }
   };
+  // Checked when the response is written, so requests that began before SIGTERM and answer after
+  // it close their connection too.
+  const reply = (res, status, body, headers) => send(res, status, body, state.draining ? { ...headers, connection: 'close' } : headers);
   const routes = {
     async items(req, res, url) {
       if (req.method === 'GET' || req.method === 'HEAD') {
         await reader(req);
-        return send(res, 200, await store.list(parseListQuery(url.searchParams)));
+        return reply(res, 200, await store.list(parseListQuery(url.searchParams)));
       }
       if (req.method === 'POST') {
         const owner = await writer(req);
         const item = await store.create({ ...parseCreate(await readJson(req, config.maxBodyBytes)), owner });
-        return send(res, 201, item, { location: `${config.basePath}/items/${item.id}` });
+        return reply(res, 201, item, { location: `${config.basePath}/items/${item.id}` });
       }
       throw methodNotAllowed('GET, POST');
     },
@@ -102,18 +105,18 @@ export function createHandler({ store, metrics, log, config, state, auth }) {
       const id = parseId(rawId);
       if (req.method === 'GET' || req.method === 'HEAD') {
         await reader(req);
-        return send(res, 200, await store.get(id));
+        return reply(res, 200, await store.get(id));
       }
       if (req.method === 'PUT') {
         const owner = await writer(req);
         const input = parseReplace(await readJson(req, config.maxBodyBytes));
-        return send(res, 200, await owned(() => store.replace(id, input, owner)));
+        return reply(res, 200, await owned(() => store.replace(id, input, owner)));
       }
       if (req.method === 'DELETE') {
         const owner = await writer(req);
         await owned(() => store.delete(id, owner));
         // 200 with a body, as the users' clients expect (not 204).
-        return send(res, 200, { id, deleted: true });
+        return reply(res, 200, { id, deleted: true });
       }
       throw methodNotAllowed('GET, PUT, DELETE');
     },
@@ -123,12 +126,6 @@ export function createHandler({ store, metrics, log, config, state, auth }) {
     const started = process.hrtime.bigint();
     const requestId = req.headers['x-request-id'] || req.headers['x-amzn-trace-id'] || randomUUID();
     res.setHeader('x-request-id', requestId);
-    // Also for requests that began before SIGTERM and answer after it: their connection closes too.
-    const writeHead = res.writeHead;
-    res.writeHead = (...args) => {
-      if (state.draining) res.setHeader('connection', 'close');
-      return writeHead.apply(res, args);
-    };
     metrics.inFlight.inc();
     let route = 'unknown';
     try {
@@ -142,17 +139,17 @@ export function createHandler({ store, metrics, log, config, state, auth }) {
       const match = path && /^\/items\/([^/]+)$/.exec(path);
       if (probe === '/healthz') {
         route = '/healthz';
-        send(res, 200, { status: 'ok' });
+        reply(res, 200, { status: 'ok' });
       } else if (probe === '/readyz') {
         route = '/readyz';
-        if (state.draining) send(res, 503, { status: 'draining' });
+        if (state.draining) reply(res, 503, { status: 'draining' });
         else {
           await store.ping();
-          send(res, 200, { status: 'ready', store: store.kind });
+          reply(res, 200, { status: 'ready', store: store.kind });
         }
       } else if (probe === '/metrics') {
         route = '/metrics';
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.writeHead(200, { 'content-type': metrics.registry.contentType, ...(state.draining ? { connection: 'close' } : {}) });
         res.end(await metrics.registry.metrics());
       } else if (path === '/items' || path === '/items/') {
         route = '/items';
@@ -174,16 +171,16 @@ export function createHandler({ store, metrics, log, config, state, auth }) {
         const headers = { ...err.headers, ...(err.allow ? { allow: err.allow } : {}) };
         // The rest of an oversized or unread body (e.g. a POST refused for its token) is not worth reading.
         if (err.status === 413 || err.status === 415 || !req.complete) headers.connection = 'close';
-        send(res, err.status, errorBody(err.code, err.message, err.details), headers);
+        reply(res, err.status, errorBody(err.code, err.message, err.details), headers);
       } else if (err instanceof StoreUnavailableError) {
         metrics.storeErrors.inc();
         log.warn('database unavailable', { requestId, error: err.cause?.message ?? err.message });
-        send(res, 503, errorBody('unavailable', 'The database is unavailable; retry shortly'), { 'retry-after': '2' });
+        reply(res, 503, errorBody('unavailable', 'The database is unavailable; retry shortly'), { 'retry-after': '2' });
       } else if (err instanceof URIError) {
-        send(res, 400, errorBody('bad_request', 'The path is not valid percent-encoding'));
+        reply(res, 400, errorBody('bad_request', 'The path is not valid percent-encoding'));
       } else {
         log.error('unhandled error', { requestId, error: err?.stack ?? String(err) });
-        send(res, 500, errorBody('internal', 'Internal error'));
+        reply(res, 500, errorBody('internal', 'Internal error'));
       }
     } finally {
       metrics.inFlight.dec();

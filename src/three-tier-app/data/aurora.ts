@@ -195,7 +195,6 @@ class AuroraStore implements BoundStore {
   }
 
   public admit(client: StoreClient, access: DatabaseAccess, user: string): iam.Grant {
-    this.allowFrom(client.securityGroup, `From service ${client.id}`);
     const grant = access === DatabaseAccess.IAM ? this.grantAccess(client.role, user) : this.aurora.masterSecret.grantRead(client.role);
     // Tasks whose health check needs the database must not start before it exists.
     client.service.node.addDependency(this.aurora.cluster);

@@ -69,7 +69,6 @@ export interface ServiceConnection {
 export interface StoreClient {
   readonly id: string;
   readonly role: iam.IRole;
-  readonly securityGroup: ec2.IConnectable;
   readonly service: Construct;
 }
 
@@ -92,7 +91,7 @@ export interface BoundStore {
   /** Throw if `databaseUser` would be ignored or refused. */
   checkUser(path: string, access: DatabaseAccess, user: string | undefined): void;
   connection(access: DatabaseAccess, user: string): ServiceConnection;
-  /** Network path, grants and start order for a client; the grant when one was made. */
+  /** Grants and start order for a client (the network path is the app tier's shared group, admitted once); the grant when one was made. */
   admit(client: StoreClient, access: DatabaseAccess, user: string): iam.Grant | undefined;
   allowFrom(other: ec2.IConnectable, description: string): void;
   grantAccess(grantee: iam.IGrantable, user: string): iam.Grant;
