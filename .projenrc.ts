@@ -92,11 +92,12 @@ project.addTask('examples', {
   exec: 'ts-node --project tsconfig.dev.json scripts/synth-examples.ts',
 });
 
-// Benchmarks (docs/BENCHMARKS.md): scripts that print figures, never tests of time. `bench` runs all four.
+// Benchmarks (docs/BENCHMARKS.md): scripts that print figures, never tests of time. `bench` runs them all.
 const tsBench = (script: string) => `ts-node --transpile-only --project tsconfig.dev.json bench/${script}`;
 const benches: Array<[string, string, string]> = [
   ['synth', 'Synth cost: the full example system against the hand-built ecs-patterns one, alternately', tsBench('synth.ts')],
-  ['scale', 'Scale: synth time and resources for 1-40 services, for each service placement', tsBench('scale.ts')],
+  ['scale', 'Scale: synth time and resources for 1-40 services, for each service placement; every quota of 95 services', tsBench('scale.ts')],
+  ['profile', 'Where synth time goes: phases of both systems, and a CPU profile by area and function', tsBench('profile-synth.ts')],
   ['service', 'Service speed: items GET/POST on PostgreSQL 18 against a bare node:http ceiling (needs npm ci in examples/items-service and examples/load)', 'node bench/service.mjs'],
   ['cost', 'Idle cost of each profile and of the hand-built equivalent, from bench/prices.json', tsBench('cost.ts')],
 ];

@@ -15,6 +15,8 @@ export interface Pass {
   readonly largestStack: number;
   /** AwsSolutions findings left unacknowledged. */
   readonly findings: number;
+  /** Top-level stacks of the system. */
+  readonly stacks: number;
 }
 
 /** Build a system in a new app, synthesize it and run the AwsSolutions pack over its stacks. */
@@ -32,7 +34,7 @@ export function measure(build: (app: App) => Stack[]): Pass {
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const counts = new Map([...templatesOf(app, assembly)].map(([s, t]) => [s, Object.keys(t.Resources ?? {}).length]));
     const resources = [...counts.values()].reduce((a, b) => a + b, 0);
-    return { ms, resources, largestStack: Math.max(...stacks.map((s) => counts.get(s)!)), findings };
+    return { ms, resources, largestStack: Math.max(...stacks.map((s) => counts.get(s)!)), findings, stacks: stacks.length };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -2,9 +2,11 @@
 // 1, 5, 10, 20 and 40 copies of the items service, for each service placement: the marginal
 // resources per service and how many services fit under CloudFormation's 500 resources per stack.
 // Run: npx projen bench:scale [-- --runs 5]
+import { App } from 'aws-cdk-lib';
 import { ServicePlacement } from '../src';
 import { measure, median, numberArg } from './measure';
-import { handBuiltScaled, scaledSystem } from './systems';
+import { fullScaleSystem, handBuiltScaled, scaledSystem } from './systems';
+import { measureQuotas } from '../test/helpers/quotas';
 
 export const STACK_RESOURCE_LIMIT = 500;
 const COUNTS = [1, 5, 10, 20, 40];
@@ -44,3 +46,13 @@ const handPerService = (hand[1].resources - hand[0].resources) / 9;
 console.log(`\nhand-built with aws-ecs-patterns (an ALB per service): ${handPerService.toFixed(1)} resources per extra service, ` +
   `${Math.floor((STACK_RESOURCE_LIMIT - (hand[0].resources - handPerService)) / handPerService)} services per stack, ` +
   `${((hand[1].ms - hand[0].ms) / 9).toFixed(0)} ms per service`);
+
+// The scale test's system (test/scale.test.ts): 95 services, every quota it meets, largest use first.
+const app = new App();
+fullScaleSystem(app, 95);
+const uses = measureQuotas(app, app.synth()).sort((a, b) => b.largest / b.limit - a.largest / a.limit);
+console.log('\n95 services (production, no NAT, Service Connect, nested stacks): each quota\'s largest use');
+console.log('quota                            largest   limit  share  where');
+for (const u of uses) {
+  console.log(`${u.quota.padEnd(31)} ${String(u.largest).padStart(8)} ${String(u.limit).padStart(7)}  ${((100 * u.largest) / u.limit).toFixed(0).padStart(4)}%  ${u.where}`);
+}

@@ -8,6 +8,7 @@
 // run lasts --duration seconds, loopback only.
 //   node bench/service.mjs [--duration 5] [--rounds 3] [--connections 16] [--service path/to/main.js]
 // (--service runs another copy of the items service, e.g. an older commit's, for a before/after)
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,11 +32,29 @@ if (!(duration > 0 && duration <= 60) || !(rounds >= 1 && rounds <= 9) || !(conn
   process.exit(2);
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 where /proc is missing. */
+function cpuOf(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch { return 0; }
+}
+/** CPU seconds of every PostgreSQL process (postmaster and backends). */
+function postgresCpu() {
+  let total = 0;
+  for (const pid of fs.existsSync('/proc') ? fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)) : []) {
+    try { if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuOf(pid); } catch { /* gone */ }
+  }
+  return total;
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
-/** One autocannon run at full speed; every answer must have the expected status. */
-async function run(url, request, expected) {
+/** One autocannon run at full speed; every answer must have the expected status. `pid`: the target's process, for its CPU. */
+async function run(url, request, expected, pid) {
   let bad = 0;
+  const before = { target: cpuOf(pid), postgres: postgresCpu(), load: process.cpuUsage() };
   const result = await autocannon({
     url, connections, duration, timeout: 10, headers: { 'user-agent': USER_AGENT },
     requests: [{ ...request, onResponse: (status) => { if (status !== expected) bad++; } }],
@@ -44,7 +63,12 @@ async function run(url, request, expected) {
   if (bad > 0 || result.errors > 0 || result.non2xx > 0 || answered === 0) {
     throw new Error(`${request.method} ${url}: ${bad} unexpected statuses, ${result.errors} errors, ${result.non2xx} non-2xx of ${answered}`);
   }
-  return { rps: answered / result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+  const load = process.cpuUsage(before.load);
+  const perRequest = (seconds) => (1e6 * seconds) / answered; // µs
+  return {
+    rps: answered / result.duration, p50: result.latency.p50, p99: result.latency.p99,
+    cpu: { target: perRequest(cpuOf(pid) - before.target), postgres: perRequest(postgresCpu() - before.postgres), load: perRequest((load.user + load.system) / 1e6) },
+  };
 }
 
 const db = await servers.startPostgres();
@@ -64,18 +88,18 @@ try {
   const ua = { 'user-agent': USER_AGENT };
   const getRaw = ids.map((id) => rawRequest('GET', `/items/${id}`, undefined, ua));
   const targets = [
-    { name: 'ceiling: bare node:http, constant JSON', url: ceiling.url, expected: 200, request: { method: 'GET', path: '/items/x' },
+    { name: 'ceiling: bare node:http, constant JSON', url: ceiling.url, pid: ceiling.child.pid, expected: 200, request: { method: 'GET', path: '/items/x' },
       raw: ((r) => () => r)(rawRequest('GET', '/items/x', undefined, ua)) },
-    { name: 'GET /items/{id} (PostgreSQL)', url: items.url, expected: 200,
+    { name: 'GET /items/{id} (PostgreSQL)', url: items.url, pid: items.child.pid, expected: 200,
       request: { method: 'GET', setupRequest: (req) => ({ ...req, path: `/items/${ids[next++ % ids.length]}` }) },
       raw: () => getRaw[next++ % getRaw.length] },
-    { name: 'POST /items (PostgreSQL)', url: items.url, expected: 201,
+    { name: 'POST /items (PostgreSQL)', url: items.url, pid: items.child.pid, expected: 201,
       request: { method: 'POST', path: '/items', headers: json, body: postBody },
       raw: ((r) => () => r)(rawRequest('POST', '/items', postBody, { ...ua, ...json })) },
   ];
-  for (const t of targets) await run(t.url, t.request, t.expected); // warm-up: JIT, pools, PostgreSQL caches
+  for (const t of targets) await run(t.url, t.request, t.expected, t.pid); // warm-up: JIT, pools, PostgreSQL caches
   const full = targets.map(() => []);
-  for (let r = 0; r < rounds; r++) for (const [i, t] of targets.entries()) full[i].push(await run(t.url, t.request, t.expected));
+  for (let r = 0; r < rounds; r++) for (const [i, t] of targets.entries()) full[i].push(await run(t.url, t.request, t.expected, t.pid));
   const pacedRun = async (t, rate) => {
     const opts = { port: Number(new URL(t.url).port), next: t.raw, expected: t.expected, connections };
     await paced({ ...opts, rate, seconds: 1 }); // warm-up at the same rate
@@ -84,12 +108,22 @@ try {
     return r;
   };
   const rows = targets.map((t, i) => ({ name: t.name, max: median(full[i].map((x) => x.rps)),
-    p50: median(full[i].map((x) => x.p50)), p99: median(full[i].map((x) => x.p99)) }));
+    p50: median(full[i].map((x) => x.p50)), p99: median(full[i].map((x) => x.p99)),
+    cpu: Object.fromEntries(['target', 'postgres', 'load'].map((k) => [k, median(full[i].map((x) => x.cpu[k]))])) }));
   const ceil = rows[0].max;
   console.log(`${connections} connections, ${duration} s a run, median of ${rounds} full-speed runs (autocannon); Node ${process.version}`);
   console.log('target                                   requests/s  of ceiling  p50 ms  p99 ms');
   for (const r of rows) {
     console.log(`${r.name.padEnd(40)} ${r.max.toFixed(0).padStart(10)}  ${(r.max / ceil).toFixed(2).padStart(10)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}`);
+  }
+  // Where the 2 cores go: CPU per request of each process at full speed (from /proc). The sum bounds
+  // the rate the machine can reach for that request at all: 2 cores / (µs a request).
+  console.log('\nCPU per request at full speed, µs (median of the rounds)');
+  console.log('target                                    service  PostgreSQL  load generator  total  bound on 2 cores (requests/s)  of ceiling');
+  for (const r of rows) {
+    const total = r.cpu.target + r.cpu.postgres + r.cpu.load;
+    console.log(`${r.name.padEnd(40)} ${r.cpu.target.toFixed(0).padStart(8)}  ${r.cpu.postgres.toFixed(0).padStart(10)}  ${r.cpu.load.toFixed(0).padStart(14)}  ` +
+      `${total.toFixed(0).padStart(5)}  ${(2e6 / total).toFixed(0).padStart(29)}  ${(2e6 / total / ceil).toFixed(2).padStart(10)}`);
   }
   // At 80% (the goal's load) and 50% of each endpoint's max rate, paced; the ceiling server at the
   // same rate shows what the client and the machine add on their own (the floor of the measurement).
@@ -107,7 +141,8 @@ try {
         `${String(r.p99).padStart(6)}  ${String(r.max).padStart(6)}  | ${String(floor.p50).padStart(27)}  ${String(floor.p99).padStart(6)}`);
     }
   }
-  console.log(`\nGET / ceiling: ${(rows[1].max / ceil).toFixed(2)} (goal >= 0.5); GET p99 at 80% of its max rate: ${at80[0].p99} ms (goal < 10 ms)`);
+  console.log(`\nGET / ceiling: ${(rows[1].max / ceil).toFixed(2)} (goal >= 0.5); GET p99 at 80% of its max rate: ${at80[0].p99} ms (goal < 10 ms); ` +
+    `POST / ceiling: ${(rows[2].max / ceil).toFixed(2)} (goal >= 0.2)`);
 } finally {
   await ceiling.stop();
   await items.stop();
