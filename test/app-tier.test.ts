@@ -1,9 +1,9 @@
 import * as path from 'path';
-import { Stack, aws_ecs as ecs, aws_sns as sns } from 'aws-cdk-lib';
+import { Stack, aws_ec2 as ec2, aws_ecs as ecs, aws_sns as sns } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { appVpc, newStack } from './fixtures';
 import { image, itemsService, resourcesOf, virginiaApp } from './three-tier-app.fixtures';
-import { AppTier, DataStore, DatabaseAccess, LogArchiveBucket, NatMode, ServiceDeployment, ServicePlacement } from '../src';
+import { AppTier, DataStore, DatabaseAccess, LogArchiveBucket, NatMode, ServiceDeployment, ServicePlacement, TestTraffic } from '../src';
 
 describe('AppTier alone', () => {
   // Two services in a VPC and archive of the test's own.
@@ -292,6 +292,47 @@ describe('app tier of a ThreeTierApp', () => {
     system.addService('R2', { image, pathPatterns: ['/api/r2/*'], priority: 1010 });
     expect(() => system.addService('R3', { image, pathPatterns: ['/api/r3/*'], priority: 1020 }))
       .toThrow(/101 target groups.*at most 100 target groups \(a fixed quota\).*Deploy 'R3' and the services after it rolling/);
+  });
+
+  test('a service\'s own securityGroups add to the database clients\' group, never replace it', () => {
+    const { stack, system } = virginiaApp({ services: [] });
+    const mine = new ec2.SecurityGroup(stack, 'Mine', { vpc: system.network.vpc });
+    system.addService('Items', { ...itemsService, securityGroups: [mine] });
+    system.addService('Other', { ...itemsService, pathPatterns: ['/other/*'], securityGroups: undefined });
+    const t = Template.fromStack(stack);
+    const groups = Object.values(t.findResources('AWS::ECS::Service')).map((r: any) =>
+      r.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups.map((g: any) => g['Fn::GetAtt'][0].replace(/[0-9A-F]{8}$/, '')));
+    expect(groups).toEqual([
+      ['AppItemsSecurityGroup', 'AppDatabaseClients', 'Mine', 'AppServicesSecurityGroup'],
+      ['AppOtherSecurityGroup', 'AppDatabaseClients', 'AppServicesSecurityGroup'],
+    ]);
+  });
+
+  test('at most 4 test ports: the load balancer\'s group holds CloudFront\'s prefix list (55 of 60 rules)', () => {
+    const { system } = virginiaApp({ services: [] });
+    const port = (i: number, p: number) => system.addService(`P${i}`, {
+      image, pathPatterns: [`/api/p${i}/*`], deployment: ServiceDeployment.linear({ testTraffic: TestTraffic.port(p), smokeTests: [{ path: `/api/p${i}/` }] }),
+    });
+    [9080, 9081, 9082, 9083, 9080].forEach((p, i) => port(i, p)); // a port another service uses takes no new rule
+    expect(() => port(5, 9084)).toThrow(/service 'P5' deployment.testTraffic "port 9084" is invalid: .*prefix list, which counts as 55 of its 60 inbound rules.*Use one of ports 9080, 9081, 9082, 9083 or TestTraffic.header/);
+  });
+
+  test('dashboardServiceRows: rows for the first services, fleet graphs for all', () => {
+    const services = Array.from({ length: 3 }, (_, i) => ({ id: `S${i}`, image, pathPatterns: [`/api/s${i}/*`] }));
+    const { stack, system } = virginiaApp({ services, dashboardServiceRows: 2 });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(Object.values(t.findResources('AWS::CloudWatch::Dashboard'))[0]);
+    expect(body).toContain('## S0');
+    expect(body).toContain('## S1');
+    expect(body).not.toContain('## S2');
+    // Every service, by the load balancer's or the cluster's name: the 10 highest of each.
+    expect(body.match(/SORT\(SEARCH\('\{AWS\/ApplicationELB,LoadBalancer,TargetGroup\} MetricName=[^']*(RequestCount|HTTPCode_Target_5XX_Count|TargetResponseTime|UnHealthyHostCount)/g)).toHaveLength(4);
+    expect(body.match(/SORT\(SEARCH\('\{AWS\/ECS,ClusterName,ServiceName\} MetricName=[^']*(CPUUtilization|MemoryUtilization)/g)).toHaveLength(2);
+    expect(body.match(/DESC, 10\)/g)).toHaveLength(6);
+    expect(system.appTier.services[1].dashboard).toBe(system.dashboard);
+    expect(() => system.appTier.services[2].dashboard).toThrow(/dashboard undefined is invalid: the service draws no rows/);
+    expect(() => virginiaApp({ dashboardServiceRows: 41 })).toThrow(/dashboardServiceRows 41 is invalid/);
   });
 
   test('services send alarms to the system topic', () => {

@@ -39,6 +39,54 @@ describe('shared load balancer', () => {
       .toThrow(/^Test\/B: loadBalancer.priority 5 is invalid: Test\/A already uses this priority on the listener/);
   });
 
+  test('securityGroups: extra groups the tasks carry; only the service\'s own group admits the load balancer', () => {
+    const stack = newStack();
+    const { service: first, vpc } = defaultService(stack);
+    const shared = new ec2.SecurityGroup(stack, 'Shared', { vpc });
+    const dbClients = new ec2.SecurityGroup(stack, 'DbClients', { vpc });
+    const own = new MonitoredEcsService(stack, 'Alone', {
+      cluster: first.cluster,
+      image: IMAGE,
+      securityGroups: [dbClients],
+      loadBalancer: ServiceLoadBalancer.sharedListener(first.listener, { priority: 20, pathPatterns: ['/alone/*'] }),
+    });
+    new MonitoredEcsService(stack, 'Fleet', {
+      cluster: first.cluster,
+      image: IMAGE,
+      securityGroups: [dbClients],
+      loadBalancer: ServiceLoadBalancer.sharedListener(first.listener, { priority: 30, pathPatterns: ['/fleet/*'], targetSecurityGroup: shared }),
+    });
+    const t = Template.fromStack(stack);
+    const id = (group: ec2.ISecurityGroup) => stack.resolve(group.securityGroupId)['Fn::GetAtt'][0];
+    const groupsOf = (prefix: string) => Object.entries(t.findResources('AWS::ECS::Service')).find(([k]) => k.startsWith(prefix))![1]
+      .Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups.map((g: any) => g['Fn::GetAtt'][0]);
+    expect(groupsOf('Alone')).toEqual([id(own.securityGroup), id(dbClients)]);
+    expect(groupsOf('Fleet')).toEqual([expect.stringMatching(/^FleetSecurityGroup/), id(dbClients), id(shared)]);
+    // Neither the extra group nor the shared one admits the load balancer: only each service's own.
+    const ingress = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r: any) => r.Properties);
+    for (const group of [dbClients, shared]) expect(ingress.filter((r) => JSON.stringify(r.GroupId).includes(id(group)))).toEqual([]);
+    // The load balancer sends to the Alone service's own group, and to the shared group for Fleet.
+    const egress = Object.values(t.findResources('AWS::EC2::SecurityGroupEgress')).map((r: any) => JSON.stringify(r.Properties.DestinationSecurityGroupId));
+    expect(egress.filter((e) => e.includes(id(dbClients)))).toEqual([]);
+    expect(egress.filter((e) => e.includes(id(own.securityGroup)))).toHaveLength(1);
+    expect(egress.filter((e) => e.includes(id(shared)))).toHaveLength(1);
+    expect(own.connections.securityGroups).toEqual([own.securityGroup]);
+  });
+
+  test('a task carries at most 5 security groups', () => {
+    const { stack, first } = sharedSetup();
+    const vpc = first.cluster.vpc;
+    const groups = Array.from({ length: 4 }, (_, i) => new ec2.SecurityGroup(stack, `G${i}`, { vpc }));
+    const shared = new ec2.SecurityGroup(stack, 'Shared', { vpc });
+    expect(() => new MonitoredEcsService(stack, 'A', {
+      cluster: first.cluster,
+      image: IMAGE,
+      securityGroups: groups,
+      loadBalancer: ServiceLoadBalancer.sharedListener(first.listener, { priority: 20, pathPatterns: ['/a/*'], targetSecurityGroup: shared }),
+    }))
+      .toThrow(/Test\/A: securityGroups.length 4 is invalid: a task's network interface takes at most 5 security groups.*targetSecurityGroup. Give at most 3 securityGroups/);
+  });
+
   test('fails on a rule without conditions', () => {
     const { stack, first } = sharedSetup();
     expect(() => new MonitoredEcsService(stack, 'A', {

@@ -4,7 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { fullScaleSystem } from '../bench/systems';
 import { formatFindings, nagFindings } from './helpers/nag';
-import { QUOTAS, measureQuotas } from './helpers/quotas';
+import { QUOTAS, circularDependencies, measureQuotas } from './helpers/quotas';
 
 const SERVICES = 95;
 
@@ -25,6 +25,13 @@ describe(`a ThreeTierApp with ${SERVICES} services`, () => {
     // 95 production rules + 3 test rules (2 header, 1 on the test port's listener).
     expect(uses2.rulesPerLoadBalancer.largest).toBe(SERVICES + 3);
     expect(uses2.targetGroupsPerLoadBalancer.largest).toBe(SERVICES + 3);
+    // The fullest security group is the load balancer's, inbound: CloudFront's prefix list weighs 55,
+    // plus the deployment hooks on the listener's port and on the one test port; no per-service rule.
+    expect(uses2.securityGroupRulesPerDirection).toMatchObject({ largest: 57, where: expect.stringMatching(/LoadBalancerSecurityGroup.* ingress$/) });
+  });
+
+  test('no template has a circular dependency (nested stacks, the rules they depend on, the rules that name them)', () => {
+    expect(circularDependencies(app, assembly)).toEqual([]);
   });
 
   test('the four rule packs find nothing unacknowledged', () => {

@@ -521,6 +521,13 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
 
     // Service
     const subnets = props.vpcSubnets ?? defaultPrivateSubnets(vpc);
+    const extraGroups = [...props.securityGroups ?? [], ...binding.targetSecurityGroup ? [binding.targetSecurityGroup] : []];
+    if (1 + extraGroups.length > MAX_TASK_SECURITY_GROUPS) {
+      throw invalid(this.node.path, 'securityGroups.length', props.securityGroups?.length,
+        `a task's network interface takes at most ${MAX_TASK_SECURITY_GROUPS} security groups: the service's own, these` +
+        (binding.targetSecurityGroup ? ', and the shared listener\'s targetSecurityGroup' : ''),
+        `Give at most ${MAX_TASK_SECURITY_GROUPS - 1 - (binding.targetSecurityGroup ? 1 : 0)} securityGroups.`);
+    }
     // In a cluster of ours Exec is audited, and we grant exactly what that needs (CDK's own grants
     // would add log writes to every log group of the account).
     this.execEnabled = props.enableExecuteCommand ?? false;
@@ -541,7 +548,7 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
         : undefined,
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? SERVICE_DEFAULTS.healthCheckGracePeriod,
       enableExecuteCommand: props.enableExecuteCommand && !execAudit,
-      securityGroups: [this.securityGroup, ...props.securityGroups ?? [], ...binding.targetSecurityGroup ? [binding.targetSecurityGroup] : []],
+      securityGroups: [this.securityGroup, ...extraGroups],
       vpcSubnets: subnets,
       assignPublicIp: false,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
@@ -560,12 +567,13 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
       // Newer aws-cdk-lib asks every service for a circuit breaker; the API keeps it to rolling updates.
       Annotations.of(this.service).acknowledgeWarning('@aws-cdk/aws-ecs:shouldUseCircuitBreaker',
         'Blue/green, canary and linear deployments roll back on the deployment alarms and the smoke-test hook; the circuit breaker is for rolling updates.');
-      this.targetGroup.addTarget(ownRulesOnly(target, binding.targetSecurityGroup));
+      this.targetGroup.addTarget(ownRulesOnly(target, extraGroups.length > 0));
     } else {
-      this.targetGroup.addTarget(ownRulesOnly(this.service.loadBalancerTarget({ containerName: 'app', containerPort }), binding.targetSecurityGroup));
+      this.targetGroup.addTarget(ownRulesOnly(this.service.loadBalancerTarget({ containerName: 'app', containerPort }), extraGroups.length > 0));
     }
-    // With a shared target group, the load balancer's egress rule is on its own group: tasks start after it.
-    if (binding.targetSecurityGroup) for (const group of this.listener.connections.securityGroups) this.service.node.addDependency(group);
+    // With a shared target group, the load balancer's egress rule is on its own group: tasks start after it. (Not on
+    // the shared group's subtree: it holds rules that name other services' groups, which would make a cycle.)
+    if (binding.targetSecurityGroup) this.service.node.addDependency(...this.listener.connections.securityGroups);
     // The service may only start once the cluster's capacity providers are associated.
     if (this.cluster instanceof ecs.Cluster) this.service.node.addDependency(this.cluster);
 
@@ -924,12 +932,12 @@ export class MonitoredEcsService extends Construct implements ec2.IConnectable, 
 }
 
 /**
- * With a shared target group of the listener, the target is attached without CDK's rules for it
- * (the load balancer's egress to each of the service's groups, one per service): `admitLoadBalancer`
- * made the rules, naming the shared group instead.
+ * When the tasks carry groups besides their own, the target is attached without CDK's rules for
+ * it, which would admit the load balancer to every group the tasks carry: `admitLoadBalancer` made
+ * the rules, for the service's own group (and the load balancer's egress to the shared group).
  */
-function ownRulesOnly(target: elbv2.IApplicationLoadBalancerTarget, shared: ec2.ISecurityGroup | undefined): elbv2.IApplicationLoadBalancerTarget {
-  if (!shared) return target;
+function ownRulesOnly(target: elbv2.IApplicationLoadBalancerTarget, otherGroups: boolean): elbv2.IApplicationLoadBalancerTarget {
+  if (!otherGroups) return target;
   return {
     attachToApplicationTargetGroup: (group) => target.attachToApplicationTargetGroup(
       Object.create(group, { registerConnectable: { value: () => undefined } })),
@@ -1007,10 +1015,13 @@ function scaleOnRequestsOfBoth(scaling: ecs.ScalableTaskCount, requestsPerTask: 
   ]);
 }
 
-/** Writable paths the ECS Exec SSM agent needs (containers-roadmap #1359). */
 /** Memory hard limit of the OpenTelemetry collector sidecar. */
 const COLLECTOR_MEMORY_MIB = 128;
 
+/** Security groups a task's network interface takes (ECS's awsvpcConfiguration). */
+const MAX_TASK_SECURITY_GROUPS = 5;
+
+/** Writable paths the ECS Exec SSM agent needs (containers-roadmap #1359). */
 const EXEC_AGENT_PATHS = ['/managed-agents', '/var/lib/amazon/ssm', '/var/log/amazon/ssm'];
 
 /** One task always on on-demand Fargate; the rest split by `share`. */

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import {
-  Duration, Names, RemovalPolicy, Stack, Token,
+  Duration, Names, NestedStack, RemovalPolicy, Stack, Token,
   aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -135,6 +135,14 @@ function smokeHost(scope: Construct, binding: ProgressiveBinding, options: Progr
   return host;
 }
 
+/** Whether `stack` is a nested stack somewhere under `root` (a separate top-level stack is not). */
+function nestedUnder(stack: Stack, root: Stack): boolean {
+  for (let s: Stack | undefined = stack; s && NestedStack.isNestedStack(s); s = s.nestedStackParent) {
+    if (s.nestedStackParent === root) return true;
+  }
+  return false;
+}
+
 function smokeTestFunction(service: Construct, binding: ProgressiveBinding, options: ProgressiveDeploymentOptions,
   plan: SmokeTestPlan): lambda.Function {
   const checks = smokeChecks(service, binding, options, plan);
@@ -143,7 +151,7 @@ function smokeTestFunction(service: Construct, binding: ProgressiveBinding, opti
   // names the subnets and the hooks' group directly: the cfn-guard CDK plugin (Control Tower rules)
   // fails on a Lambda function whose VpcConfig reads nested-stack parameters.
   const listener = binding.listeners[0];
-  const scope = Stack.of(listener) === Stack.of(service) ? service : new Construct(listener, `DeploymentHook${Names.uniqueId(service)}`);
+  const scope = nestedUnder(Stack.of(service), Stack.of(listener)) ? new Construct(listener, `DeploymentHook${Names.uniqueId(service)}`) : service;
   const logGroup = new logs.LogGroup(scope, 'DeploymentHookLogs', {
     retention: logs.RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.DESTROY,

@@ -44,6 +44,13 @@ export interface QuotaUse {
   readonly limit: number;
 }
 
+/**
+ * A rule naming a prefix list counts as the list's maximum entries: the only list this library
+ * names is CloudFront's origin-facing one, which weighs 55.
+ */
+const PREFIX_LIST_RULE_WEIGHT = 55;
+const ruleWeight = (rule: any) => (rule.SourcePrefixListId || rule.DestinationPrefixListId ? PREFIX_LIST_RULE_WEIGHT : 1);
+
 /** Characters a deploy-time value takes once resolved: an ARN, id or name is taken as 80. */
 const TOKEN_CHARS = 80;
 
@@ -133,11 +140,12 @@ export function measureQuotas(app: App, assembly: cxapi.CloudAssembly): QuotaUse
   }
   // Security groups: inline rules, and standalone rules on the group they name.
   for (const { key, r } of resources('AWS::EC2::SecurityGroup')) {
-    add('securityGroupRulesPerDirection', `${key} ingress`, (r.Properties?.SecurityGroupIngress ?? []).length);
-    add('securityGroupRulesPerDirection', `${key} egress`, (r.Properties?.SecurityGroupEgress ?? []).length);
+    const weigh = (rules: any[] = []) => rules.reduce((n, rule) => n + ruleWeight(rule), 0);
+    add('securityGroupRulesPerDirection', `${key} ingress`, weigh(r.Properties?.SecurityGroupIngress));
+    add('securityGroupRulesPerDirection', `${key} egress`, weigh(r.Properties?.SecurityGroupEgress));
   }
   for (const [type, direction] of [['AWS::EC2::SecurityGroupIngress', 'ingress'], ['AWS::EC2::SecurityGroupEgress', 'egress']]) {
-    for (const { entry, r } of resources(type)) add('securityGroupRulesPerDirection', `${target(entry, r.Properties.GroupId)} ${direction}`);
+    for (const { entry, r } of resources(type)) add('securityGroupRulesPerDirection', `${target(entry, r.Properties.GroupId)} ${direction}`, ruleWeight(r.Properties));
   }
   for (const { key, r } of resources('AWS::ECS::Service')) {
     max('securityGroupsPerInterface', key, (r.Properties?.NetworkConfiguration?.AwsvpcConfiguration?.SecurityGroups ?? []).length);
@@ -212,4 +220,46 @@ function dashboardBody(body: any): any {
   if (typeof body === 'string') return JSON.parse(body);
   const [sep, parts] = body['Fn::Join'];
   return JSON.parse((parts as any[]).map((p) => (typeof p === 'string' ? p : 'x'.repeat(TOKEN_CHARS))).join(sep));
+}
+
+/**
+ * Resources of each template that depend on themselves through `DependsOn`, `Ref`, `Fn::GetAtt`
+ * and `Fn::Sub` (CloudFormation refuses such a template: "Circular dependency between resources").
+ */
+export function circularDependencies(app: App, assembly: cxapi.CloudAssembly): string[] {
+  const found: string[] = [];
+  for (const { key, template } of entries(app, assembly)) {
+    const ids = new Set(Object.keys(template.Resources ?? {}));
+    const edges = new Map<string, Set<string>>();
+    const refs = (value: any, into: Set<string>): void => {
+      if (Array.isArray(value)) { value.forEach((v) => refs(v, into)); return; }
+      if (!value || typeof value !== 'object') return;
+      if (typeof value.Ref === 'string' && ids.has(value.Ref)) into.add(value.Ref);
+      if (Array.isArray(value['Fn::GetAtt']) && ids.has(value['Fn::GetAtt'][0])) into.add(value['Fn::GetAtt'][0]);
+      if (value['Fn::Sub'] !== undefined) {
+        const text = Array.isArray(value['Fn::Sub']) ? value['Fn::Sub'][0] : value['Fn::Sub'];
+        for (const m of String(text).matchAll(/\$\{([^}.!]+)[^}]*\}/g)) if (ids.has(m[1])) into.add(m[1]);
+      }
+      Object.values(value).forEach((v) => refs(v, into));
+    };
+    for (const [id, r] of Object.entries<any>(template.Resources ?? {})) {
+      const to = new Set<string>([r.DependsOn ?? []].flat().filter((d: string) => ids.has(d)));
+      refs(r.Properties, to);
+      edges.set(id, to);
+    }
+    // Depth-first search with colours: grey on the stack, black done.
+    const colour = new Map<string, 'grey' | 'black'>();
+    const visit = (id: string): boolean => {
+      if (colour.get(id) === 'grey') return true;
+      if (colour.get(id) === 'black') return false;
+      colour.set(id, 'grey');
+      for (const next of edges.get(id) ?? []) {
+        if (visit(next)) { found.push(`${key}#${id}`); colour.set(id, 'black'); return true; }
+      }
+      colour.set(id, 'black');
+      return false;
+    };
+    for (const id of ids) visit(id);
+  }
+  return found;
 }

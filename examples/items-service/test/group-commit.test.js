@@ -211,3 +211,30 @@ describe('group commit through the API (PostgreSQL)', () => {
     assert.equal((await call(service.url, 'GET', '/items/api-taken')).body.name, 'first');
   });
 });
+
+describe('group commit when the database stops answering', () => {
+  it('creates past the queue bound get a 503 at once; the waiting ones fail with the stalled batch', async () => {
+    // A pool whose query never answers until released: a black-holed connection (query_timeout ends it in production).
+    let release;
+    const stalled = new Promise((resolve) => { release = resolve; });
+    const pool = { on() {}, query: () => stalled.then(() => { throw Object.assign(new Error('Query read timeout'), {}); }), end: async () => {} };
+    const store = new PostgresStore(pool, undefined, createLogger('error', () => {}));
+    store.schemaReady = Promise.resolve();
+    const waiting = Array.from({ length: 64 }, (_, i) => store.create({ name: `w${i}` }).then(() => 'ok', (err) => err));
+    await new Promise((resolve) => setImmediate(resolve)); // the first batch (64) is out and stalls
+    // 1,024 more wait behind it: the queue's bound.
+    waiting.push(...Array.from({ length: 1024 }, (_, i) => store.create({ name: `q${i}` }).then(() => 'ok', (err) => err)));
+    // Raced with a timer: were it queued instead, the test would see 'still waiting' (and not hang).
+    const refused = await Promise.race([
+      store.create({ name: 'one too many' }).then(() => 'ok', (err) => err),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1000)),
+    ]);
+    assert.ok(refused instanceof StoreUnavailableError, String(refused));
+    assert.match(refused.message, /creates are already waiting for the database/);
+    release();
+    const outcomes = await Promise.all(waiting);
+    // A read timeout is the database being unreachable: every waiting create gets the 503, none hangs.
+    assert.ok(outcomes.every((o) => o instanceof StoreUnavailableError), String(outcomes.find((o) => !(o instanceof StoreUnavailableError))));
+  });
+});
+

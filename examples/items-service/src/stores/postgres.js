@@ -43,6 +43,9 @@ const COLUMNS = 'id, name, description, price, quantity, tags, version, created_
 // 64 items a round trip is far more than a task gets (two at a time measured no faster).
 const WRITE_BATCH_ITEMS = 64;
 const WRITE_BATCH_CHARS = 1 << 20;
+// Creates waiting behind the batch being written: past this the database is not keeping up, and a
+// 503 now (the client may retry) beats an answer after the caller has given up.
+const WRITE_QUEUE_MAX = 1024;
 
 // The batch's rows arrive as one JSON array, so the statement's text (prepared once) doesn't vary
 // with the batch's size. Rows come out in array order: created_at (clock_timestamp, per row) keeps
@@ -70,7 +73,7 @@ const UNAVAILABLE_CODES = new Set([...NETWORK_ERROR_CODES,
 
 export function isUnavailable(err) {
   return UNAVAILABLE_CODES.has(err?.code)
-    || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(err?.message ?? '');
+    || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(err?.message ?? '');
 }
 
 function toItem(row) {
@@ -136,6 +139,10 @@ export class PostgresStore {
       connectionTimeoutMillis: config.connectTimeoutMs,
       idleTimeoutMillis: 30_000,
       statement_timeout: 10_000,
+      // A connection that stops answering (a black-holed host, a failover without a reset) fails its
+      // query here rather than when TCP gives up minutes later: creates wait on one batch at a time.
+      query_timeout: 12_000,
+      keepAlive: true,
       application_name: 'items-service',
       // Plan each execution of the prepared statements with the table as it is now. A generic plan,
       // which PostgreSQL keeps after five runs, is fixed at the table's size then: made while the
@@ -209,6 +216,9 @@ export class PostgresStore {
     const row = { id: item.id ?? randomUUID(), name: item.name, description: item.description, price: item.price,
       quantity: item.quantity, tags: item.tags, owner: item.owner ?? null };
     if (!batchable(row)) return this.insertOne(row);
+    if (this.writes.length >= WRITE_QUEUE_MAX) {
+      return Promise.reject(new StoreUnavailableError(new Error(`${this.writes.length} creates are already waiting for the database`)));
+    }
     return new Promise((resolve, reject) => {
       this.writes.push({ row, json: JSON.stringify(row), resolve, reject });
       this.scheduleWrites();
