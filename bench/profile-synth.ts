@@ -2,43 +2,10 @@
 // side, then a CPU profile (node:inspector, in this process) of --runs passes of one system after a
 // warm-up, summed by self time per area (CDK's token resolution, cdk-nag, our constructors, ...)
 // and per function. Run: npx projen bench:profile [-- --runs 5] [-- hand]
-import * as fs from 'fs';
 import * as inspector from 'inspector';
-import * as os from 'os';
-import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { measure, median, numberArg } from './measure';
-import { handBuiltSystem, ourSystem, templatesOf } from './systems';
-
-/** Deploy-time values ({Ref}, {Fn::...}) in a template: what CDK's resolution passes work through. */
-function intrinsics(value: any): number {
-  if (Array.isArray(value)) return value.reduce((n, v) => n + intrinsics(v), 0);
-  if (!value || typeof value !== 'object') return 0;
-  const keys = Object.keys(value);
-  const own = keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::')) ? 1 : 0;
-  return own + keys.reduce((n, k) => n + intrinsics(value[k]), 0);
-}
-
-/** Milliseconds of each phase of one pass (construct, synth, the AwsSolutions pack), resources and intrinsics. */
-function phases(build: (app: App) => Stack[]): number[] {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-phases-'));
-  try {
-    const t0 = performance.now();
-    const app = new App({ outdir });
-    const stacks = build(app);
-    const t1 = performance.now();
-    const assembly = app.synth();
-    const t2 = performance.now();
-    for (const stack of stacks) new AwsSolutionsChecks().validateScope(stack);
-    const t3 = performance.now();
-    const templates = [...templatesOf(app, assembly).values()];
-    const resources = templates.reduce((n, t) => n + Object.keys(t.Resources ?? {}).length, 0);
-    return [t1 - t0, t2 - t1, t3 - t2, resources, templates.reduce((n, t) => n + intrinsics(t.Resources), 0)];
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
+import { Pass, measure, median, numberArg } from './measure';
+import { handBuiltSystem, ourSystem } from './systems';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
@@ -80,14 +47,14 @@ async function main(): Promise<void> {
   const which = process.argv.includes('hand') ? 'hand' : 'ours';
   const build = which === 'hand' ? handBuiltSystem : ourSystem;
   const systems: Array<[string, (app: App) => Stack[]]> = [['ThreeTierApp (examples/three-tier)', ourSystem], ['hand-built (ecs-patterns)', handBuiltSystem]];
-  for (const [, b] of systems) phases(b); // warm-up: module loading
-  const rows = systems.map(() => [] as number[][]);
-  for (let i = 0; i < runs; i++) systems.forEach(([, b], k) => rows[k].push(phases(b)));
+  for (const [, b] of systems) measure(b); // warm-up: module loading
+  const rows = systems.map(() => [] as Pass[]);
+  for (let i = 0; i < runs; i++) systems.forEach(([, b], k) => rows[k].push(measure(b)));
   console.log(`phases, median of ${runs} alternating passes (ms), and what synth works through`);
   console.log('system                               construct  synth  AwsSolutions  resources  intrinsics  synth ms per resource  per intrinsic');
   systems.forEach(([name], k) => {
-    const m = [0, 1, 2].map((j) => median(rows[k].map((r) => r[j])));
-    const [resources, values] = [rows[k][0][3], rows[k][0][4]];
+    const m = (['construct', 'synth', 'checks'] as const).map((phase) => median(rows[k].map((r) => r.phases[phase])));
+    const { resources, intrinsics: values } = rows[k][0];
     console.log(`${name.padEnd(36)} ${m[0].toFixed(0).padStart(9)}  ${m[1].toFixed(0).padStart(5)}  ${m[2].toFixed(0).padStart(12)}  ` +
       `${String(resources).padStart(9)}  ${String(values).padStart(10)}  ${(m[1] / resources).toFixed(2).padStart(21)}  ${(m[1] / values).toFixed(3).padStart(13)}`);
   });

@@ -258,6 +258,7 @@ export class ThreeTierApp extends Construct {
   private readonly serviceRows: number;
   private readonly clientGroups = new Map<string, ec2.SecurityGroup>();
   private readonly testPorts = new Set<number>();
+  private endpointsBarrier?: CfnWaitConditionHandle;
   private readonly connected: Array<{ id: string; service: MonitoredEcsService; server?: string }> = [];
   /** Topic of every alarm and event. */
   public readonly alarmTopic: sns.ITopic;
@@ -414,10 +415,9 @@ export class ThreeTierApp extends Construct {
     this.checkTestPorts(id, options);
     // Shared groups the database and the cache admit once, for every service that uses them.
     const aurora = access !== DatabaseAccess.NONE ? this.dataTier._aurora : undefined;
-    const clients: Array<[ec2.SecurityGroup, ec2.ISecurityGroup]> = [
-      ...aurora ? [[this.clientGroup('DatabaseClients'), aurora.securityGroup] as [ec2.SecurityGroup, ec2.ISecurityGroup]] : [],
-      ...options.cache ? [[this.clientGroup('CacheClients', id), this.cacheFor(id).securityGroup] as [ec2.SecurityGroup, ec2.ISecurityGroup]] : [],
-    ];
+    const clients: Array<[ec2.SecurityGroup, ec2.ISecurityGroup]> = []; // [the group the tasks carry, the group that admits it]
+    if (aurora) clients.push([this.clientGroup('DatabaseClients'), aurora.securityGroup]);
+    if (options.cache) clients.push([this.clientGroup('CacheClients', id), this.cacheFor(id).securityGroup]);
     const service = this.appTier.addService(id, {
       ...options,
       // After the options: a service's own groups add to the shared ones, never replace them.
@@ -433,8 +433,7 @@ export class ThreeTierApp extends Construct {
     });
     if (options.cache) {
       // The cache admits its clients' shared group once; the service gets its user, environment and secrets.
-      const cacheClients = clients[clients.length - 1][0];
-      const cached = this.cacheFor(id).connect(id, { connections: cacheClients.connections, grantPrincipal: service.grantPrincipal });
+      const cached = this.cacheFor(id).connect(id, { connections: this.clientGroup('CacheClients', id).connections, grantPrincipal: service.grantPrincipal });
       for (const [name, value] of Object.entries(cached.environment)) service.container.addEnvironment(name, value);
       for (const [name, secret] of Object.entries(cached.secrets)) service.container.addSecret(name, secret);
     }
@@ -524,10 +523,9 @@ export class ThreeTierApp extends Construct {
    * on it alone, so a system of many services does not list every endpoint in each nested stack's DependsOn.
    */
   private endpointsReady(endpoints: ec2.InterfaceVpcEndpoint[]): Construct {
-    const barrier = (this.network.node.tryFindChild('EndpointsReady') as CfnWaitConditionHandle | undefined)
-      ?? new CfnWaitConditionHandle(this.network, 'EndpointsReady');
-    barrier.node.addDependency(...endpoints);
-    return barrier;
+    this.endpointsBarrier ??= new CfnWaitConditionHandle(this.network, 'EndpointsReady');
+    this.endpointsBarrier.node.addDependency(...endpoints);
+    return this.endpointsBarrier;
   }
 
   /**
